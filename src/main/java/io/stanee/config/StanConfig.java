@@ -1,0 +1,65 @@
+package io.stanee.config;
+
+import io.stanee.core.ServerSettings;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Every option of the STAN core, with the Go server's names and defaults. The NATS URL ({@code stan.nats_server})
+ * is read by the resource adapter's configuration in server.xml, since the adapter owns the connection.
+ */
+@ApplicationScoped
+public class StanConfig {
+
+    @Inject
+    @ConfigProperty(name = "stan.cluster_id", defaultValue = "test-cluster")
+    String clusterId;
+
+    @Inject
+    @ConfigProperty(name = "stan.discover_prefix", defaultValue = "_STAN.discover")
+    String discoverPrefix;
+
+    @Inject
+    @ConfigProperty(name = "stan.max_channels", defaultValue = "100")
+    int maxChannels;
+
+    @Inject
+    @ConfigProperty(name = "stan.max_subs", defaultValue = "1000")
+    int maxSubscriptions;
+
+    @Inject
+    @ConfigProperty(name = "stan.max_msgs", defaultValue = "1000000")
+    int maxMsgs;
+
+    @Inject
+    @ConfigProperty(name = "stan.max_bytes", defaultValue = "1024000000")
+    long maxBytes;
+
+    /** stan-ee's own: recent messages per channel kept in memory for live subscribers. */
+    @Inject
+    @ConfigProperty(name = "stan.memory_window_msgs", defaultValue = "4096")
+    int windowMessages;
+
+    /** The validated settings; the Go server's error strings for bad values. */
+    public ServerSettings settings() {
+        requireNonNegative(maxChannels, "max channels limit cannot be negative (%d)");
+        requireNonNegative(maxSubscriptions, "max subscriptions limit cannot be negative (%d)");
+        requireNonNegative(maxMsgs, "max messages limit cannot be negative (%d)");
+        requireNonNegative(maxBytes, "max bytes limit cannot be negative (%d)");
+        if (clusterId.isBlank()) {
+            throw new IllegalArgumentException("stan.cluster_id must not be empty");
+        }
+        if (windowMessages < 1) {
+            throw new IllegalArgumentException("stan.memory_window_msgs must be at least 1");
+        }
+        return new ServerSettings(clusterId, discoverPrefix, maxChannels, maxSubscriptions, maxMsgs, maxBytes, 0,
+                windowMessages);
+    }
+
+    private static void requireNonNegative(long value, String format) {
+        if (value < 0) {
+            throw new IllegalArgumentException(String.format(format, value));
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.stanee.core;
+
+import io.stanee.ra.OutboundMessage;
+import io.stanee.store.StoreBatch;
+import io.stanee.store.StoreOp;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The unit of work of one batch of requests: the store operations, the replies and deliveries held back until
+ * the store committed, and how to take back every in-memory change if it does not.
+ */
+final class Batch {
+
+    private final StoreBatch store = new StoreBatch();
+    private final List<OutboundMessage> replies = new ArrayList<>();
+    private final List<OutboundMessage> deliveries = new ArrayList<>();
+    private final Deque<Runnable> undo = new ArrayDeque<>();
+    private final Set<Subscription> toDeliver = new LinkedHashSet<>();
+    private final List<Runnable> afterCommit = new ArrayList<>();
+    private Function<String, OutboundMessage> failureReply;
+
+    /** Called before each request: how to answer it if the batch's store work fails. */
+    void expectFailureReply(Function<String, OutboundMessage> reply) {
+        this.failureReply = reply;
+    }
+
+    Function<String, OutboundMessage> failureReply() {
+        return failureReply;
+    }
+
+    void store(StoreOp op) {
+        store.add(op);
+    }
+
+    StoreBatch storeBatch() {
+        return store;
+    }
+
+    /** Queues a reply; a request without a reply subject gets none. */
+    void reply(OutboundMessage message) {
+        if (message.subject() != null) {
+            replies.add(message);
+        }
+    }
+
+    void deliver(OutboundMessage message) {
+        deliveries.add(message);
+    }
+
+    /** Registers how to take back an in-memory change if the store does not commit. */
+    void onRollback(Runnable action) {
+        undo.push(action);
+    }
+
+    void afterCommit(Runnable action) {
+        afterCommit.add(action);
+    }
+
+    /** The subscription may be able to take more messages once the requests are processed. */
+    void mayDeliver(Subscription subscription) {
+        toDeliver.add(subscription);
+    }
+
+    Set<Subscription> subscriptionsToDeliver() {
+        return toDeliver;
+    }
+
+    /** Replies first (a subscription's response precedes its first message), then deliveries. */
+    List<OutboundMessage> committed() {
+        afterCommit.forEach(Runnable::run);
+        List<OutboundMessage> out = new ArrayList<>(replies.size() + deliveries.size());
+        out.addAll(replies);
+        out.addAll(deliveries);
+        return out;
+    }
+
+    void rollback() {
+        while (!undo.isEmpty()) {
+            undo.pop().run();
+        }
+    }
+}

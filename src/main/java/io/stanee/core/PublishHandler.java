@@ -1,0 +1,107 @@
+package io.stanee.core;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.stanee.protocol.ChannelNames;
+import io.stanee.protocol.ProtocolErrors;
+import io.stanee.protocol.pb.Protocol.MsgProto;
+import io.stanee.protocol.pb.Protocol.PubAck;
+import io.stanee.protocol.pb.Protocol.PubMsg;
+import io.stanee.protocol.spb.ServerProtocol.CtrlMsg;
+import io.stanee.ra.InboundMessage;
+import io.stanee.ra.OutboundMessage;
+import io.stanee.store.StoreOp;
+
+import java.util.function.LongSupplier;
+
+/** Publish: validate, give the message the channel's next sequence, store it, PubAck after the commit. */
+final class PublishHandler {
+
+    private final ServerState state;
+    private final LongSupplier nanoClock;
+
+    PublishHandler(ServerState state, LongSupplier nanoClock) {
+        this.state = state;
+        this.nanoClock = nanoClock;
+    }
+
+    void publish(InboundMessage message, Batch batch) {
+        PubMsg pub;
+        try {
+            pub = PubMsg.parseFrom(message.data());
+        } catch (InvalidProtocolBufferException e) {
+            if (!isControlMessage(message.data())) {
+                batch.reply(pubAck(message, "", ProtocolErrors.INVALID_PUBLISH_REQUEST));
+            }
+            return;
+        }
+        batch.expectFailureReply(error -> pubAck(message, pub.getGuid(), error));
+        state.stats.messagesIn.increment();
+        state.stats.bytesIn.add(pub.getData().size());
+        if (pub.getGuid().isEmpty() || !ChannelNames.isValidLiteral(pub.getSubject()) || !knownClient(pub)) {
+            batch.reply(pubAck(message, pub.getGuid(), ProtocolErrors.INVALID_PUBLISH_REQUEST));
+            return;
+        }
+        Channel channel;
+        try {
+            channel = state.channel(pub.getSubject(), batch);
+        } catch (RequestRejected e) {
+            batch.reply(pubAck(message, pub.getGuid(), e.getMessage()));
+            return;
+        }
+        store(channel, pub, batch);
+        batch.reply(pubAck(message, pub.getGuid(), ""));
+    }
+
+    private void store(Channel channel, PubMsg pub, Batch batch) {
+        long sequence = channel.last + 1;
+        long timestamp = channel.timestampFor(nanoClock.getAsLong());
+        byte[] data = MsgProto.newBuilder()
+                .setSequence(sequence)
+                .setSubject(pub.getSubject())
+                .setReply(pub.getReply())
+                .setData(pub.getData())
+                .setTimestamp(timestamp)
+                .build()
+                .toByteArray();
+        long previousTimestamp = channel.lastTimestamp;
+        channel.last = sequence;
+        channel.count++;
+        channel.bytes += data.length;
+        channel.lastTimestamp = timestamp;
+        channel.window.add(sequence, data);
+        batch.onRollback(() -> {
+            channel.window.removeNewest(sequence);
+            channel.last = sequence - 1;
+            channel.count--;
+            channel.bytes -= data.length;
+            channel.lastTimestamp = previousTimestamp;
+        });
+        batch.store(new StoreOp.AddMessage(channel.id, sequence, timestamp, data));
+        channel.subscriptions.forEach(batch::mayDeliver);
+    }
+
+    /** With a connID (protocol 1) the client is known by it alone, so a replaced connection is refused. */
+    private boolean knownClient(PubMsg pub) {
+        if (!pub.getConnID().isEmpty()) {
+            return state.clientsByConnId.containsKey(pub.getConnID());
+        }
+        return state.clients.containsKey(pub.getClientID());
+    }
+
+    private static boolean isControlMessage(byte[] data) {
+        try {
+            CtrlMsg.parseFrom(data);
+            return data.length > 0;
+        } catch (InvalidProtocolBufferException e) {
+            return false;
+        }
+    }
+
+    private static OutboundMessage pubAck(InboundMessage message, String guid, String error) {
+        PubAck.Builder ack = PubAck.newBuilder().setGuid(guid);
+        if (!error.isEmpty()) {
+            ack.setError(error);
+        }
+        return OutboundMessage.publish(message.replyTo(), ack.build().toByteArray());
+    }
+}

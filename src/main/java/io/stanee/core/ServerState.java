@@ -1,0 +1,124 @@
+package io.stanee.core;
+
+import com.google.protobuf.ByteString;
+import io.stanee.protocol.ProtocolErrors;
+import io.stanee.protocol.spb.ServerProtocol.ServerInfo;
+import io.stanee.store.Store;
+import io.stanee.store.StoreOp;
+
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** Everything the server holds in memory, and the few changes to it that several handlers make. */
+final class ServerState {
+
+    private static final char[] ALPHABET =
+            "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
+
+    final ServerSettings settings;
+    final Store store;
+    final ServerStats stats;
+    ServerInfo info;
+    final Map<String, Client> clients = new HashMap<>();
+    final Map<ByteString, Client> clientsByConnId = new HashMap<>();
+    final Map<String, Channel> channels = new HashMap<>();
+    final Map<String, String> channelNamesByLowerCase = new HashMap<>();
+    final Map<String, Subscription> subscriptionsByAckInbox = new HashMap<>();
+    int maxChannelId;
+    long maxSubscriptionId;
+    private final SecureRandom random = new SecureRandom();
+
+    ServerState(ServerSettings settings, Store store, ServerStats stats) {
+        this.settings = settings;
+        this.store = store;
+        this.stats = stats;
+    }
+
+    /** The channel, created (and stored) if new. */
+    Channel channel(String name, Batch batch) {
+        Channel channel = channels.get(name);
+        if (channel != null) {
+            return channel;
+        }
+        String existing = channelNamesByLowerCase.get(name.toLowerCase(Locale.ROOT));
+        if (existing != null) {
+            throw new RequestRejected(String.format(
+                    "rejecting channel %s because channel %s alreay exists (different cases not allowed)",
+                    quote(name), quote(existing)));
+        }
+        if (settings.maxChannels() > 0 && channels.size() >= settings.maxChannels()) {
+            throw new RequestRejected(ProtocolErrors.TOO_MANY_CHANNELS);
+        }
+        int id = ++maxChannelId;
+        Channel created = new Channel(id, name, 1, 0, 0, 0, settings.windowMessages());
+        addChannel(created);
+        stats.channels.incrementAndGet();
+        batch.store(new StoreOp.CreateChannel(id, name, settings.maxMsgs(), settings.maxBytes(),
+                settings.maxAgeNanos()));
+        batch.onRollback(() -> {
+            channels.remove(name);
+            channelNamesByLowerCase.remove(name.toLowerCase(Locale.ROOT));
+            maxChannelId--;
+            stats.channels.decrementAndGet();
+        });
+        return created;
+    }
+
+    void addChannel(Channel channel) {
+        channels.put(channel.name, channel);
+        channelNamesByLowerCase.put(channel.name.toLowerCase(Locale.ROOT), channel.name);
+        maxChannelId = Math.max(maxChannelId, channel.id);
+    }
+
+    void addClient(Client client) {
+        clients.put(client.id(), client);
+        if (!client.connId().isEmpty()) {
+            clientsByConnId.put(client.connId(), client);
+        }
+        stats.clients.incrementAndGet();
+    }
+
+    void removeClient(Client client) {
+        clients.remove(client.id());
+        if (!client.connId().isEmpty()) {
+            clientsByConnId.remove(client.connId());
+        }
+        stats.clients.decrementAndGet();
+    }
+
+    void addSubscription(Subscription sub) {
+        subscriptionsByAckInbox.put(sub.ackInbox, sub);
+        sub.channel.subscriptions.add(sub);
+        Client client = clients.get(sub.clientId);
+        if (client != null) {
+            client.subscriptions.add(sub);
+        }
+        stats.subscriptions.incrementAndGet();
+    }
+
+    void removeSubscription(Subscription sub) {
+        subscriptionsByAckInbox.remove(sub.ackInbox);
+        sub.channel.subscriptions.remove(sub);
+        Client client = clients.get(sub.clientId);
+        if (client != null) {
+            client.subscriptions.remove(sub);
+        }
+        stats.subscriptions.decrementAndGet();
+    }
+
+    /** A fresh ack inbox under the server's AcksSubs prefix, so one wildcard subscription receives every ack. */
+    String newAckInbox() {
+        char[] id = new char[22];
+        for (int i = 0; i < id.length; i++) {
+            id[i] = ALPHABET[random.nextInt(ALPHABET.length)];
+        }
+        return info.getAcksSubs() + "." + new String(id);
+    }
+
+    /** Go's %q for the strings we quote in errors (plain names: quotes and backslashes escaped). */
+    static String quote(String value) {
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}

@@ -1,0 +1,181 @@
+package io.stanee.core;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.stanee.protocol.Subjects;
+import io.stanee.protocol.spb.ServerProtocol.ClientInfo;
+import io.stanee.protocol.spb.ServerProtocol.ServerInfo;
+import io.stanee.ra.InboundMessage;
+import io.stanee.ra.OutboundMessage;
+import io.stanee.store.RecoveredState;
+import io.stanee.store.Store;
+import io.stanee.store.StoreOp;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A STAN server: recovers its state from the store, then turns batches of requests into replies.
+ *
+ * <p>Each batch is one unit of work: every request is decided in arrival order against the in-memory state,
+ * the store work of all of them is applied in one transaction (group commit), and only then are the replies
+ * and deliveries released. If the transaction fails, the in-memory changes are undone and the requests are
+ * retried one by one, so one bad request cannot fail the others and each failing one gets its own error.
+ */
+public final class StanServer {
+
+    private static final Logger LOG = Logger.getLogger(StanServer.class.getName());
+
+    /** Subjects under this prefix never come from NATS: they carry answers to the server's own requests. */
+    static final String INTERNAL_PREFIX = "$stanee.";
+
+    private final ServerState state;
+    private final ConnectionHandler connections;
+    private final PublishHandler publishing;
+    private final SubscriptionHandler subscriptions;
+    private final Delivery delivery;
+
+    public StanServer(ServerSettings settings, Store store, LongSupplier nanoClock) {
+        this.state = new ServerState(settings, store, new ServerStats());
+        this.subscriptions = new SubscriptionHandler(state, nanoClock);
+        this.connections = new ConnectionHandler(state, subscriptions);
+        this.publishing = new PublishHandler(state, nanoClock);
+        this.delivery = new Delivery(state, nanoClock);
+    }
+
+    public ServerStats stats() {
+        return state.stats;
+    }
+
+    public ServerInfo info() {
+        return state.info;
+    }
+
+    /** Recovers the state (or initializes a new store) and returns the subjects to listen on. */
+    public List<String> start() {
+        RecoveredState recovered = state.store.recover();
+        if (recovered.isNew()) {
+            state.info = Subjects.forNewServer(state.settings.clusterId(), state.settings.discoverPrefix());
+            Batch init = new Batch();
+            init.store(new StoreOp.InitServer(state.info.getClusterID(), state.info.toByteArray()));
+            state.store.apply(init.storeBatch());
+        } else {
+            restore(recovered);
+        }
+        LOG.info(() -> "STAN server for cluster " + state.info.getClusterID() + " ready: "
+                + state.channels.size() + " channels, " + state.clients.size() + " clients recovered");
+        return subjects();
+    }
+
+    private void restore(RecoveredState recovered) {
+        try {
+            state.info = ServerInfo.parseFrom(recovered.serverInfo());
+            if (!state.info.getClusterID().equals(state.settings.clusterId())) {
+                throw new IllegalStateException(String.format("cluster ID %s does not match recovered value of %s",
+                        ServerState.quote(state.settings.clusterId()), ServerState.quote(state.info.getClusterID())));
+            }
+            for (RecoveredState.Client client : recovered.clients()) {
+                ClientInfo info = client.clientInfo() == null || client.clientInfo().length == 0
+                        ? ClientInfo.newBuilder().setID(client.clientId()).setHbInbox(client.hbInbox()).build()
+                        : ClientInfo.parseFrom(client.clientInfo());
+                state.addClient(new Client(info));
+            }
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("the stored server or client records cannot be decoded", e);
+        }
+        for (RecoveredState.Channel stored : recovered.channels()) {
+            Channel channel = new Channel(stored.channelId(), stored.name(), stored.first(), stored.last(),
+                    stored.count(), stored.bytes(), state.settings.windowMessages());
+            state.addChannel(channel);
+            state.stats.channels.incrementAndGet();
+        }
+        state.maxSubscriptionId = recovered.maxSubscriptionId();
+    }
+
+    private List<String> subjects() {
+        ServerInfo info = state.info;
+        return List.of(info.getDiscovery(), Subjects.pings(info), info.getPublish() + ".>", info.getSubscribe(),
+                info.getUnsubscribe(), info.getSubClose(), info.getClose(), info.getAcksSubs() + ".>");
+    }
+
+    public void connectionChanged(boolean connected) {
+        state.stats.natsConnected = connected;
+    }
+
+    /** Handles a batch of requests; the returned messages may be sent: their store work is committed. */
+    public List<OutboundMessage> handle(List<InboundMessage> requests) {
+        Batch batch = new Batch();
+        for (InboundMessage request : requests) {
+            route(request, batch);
+        }
+        delivery.deliverAll(batch);
+        try {
+            if (!batch.storeBatch().isEmpty()) {
+                state.store.apply(batch.storeBatch());
+            }
+            state.stats.storeHealthy = true;
+            return batch.committed();
+        } catch (RuntimeException e) {
+            batch.rollback();
+            state.stats.storeFailures.increment();
+            state.stats.storeHealthy = false;
+            if (requests.size() > 1) {
+                return oneByOne(requests, e);
+            }
+            LOG.log(Level.WARNING, "store failure on " + requests.get(0).subject() + ": " + e, e);
+            // acks and pings have no error reply: the client retries or the message is redelivered
+            if (batch.failureReply() == null || requests.get(0).replyTo() == null) {
+                return List.of();
+            }
+            return List.of(batch.failureReply().apply("stan: store error: " + rootMessage(e)));
+        }
+    }
+
+    private List<OutboundMessage> oneByOne(List<InboundMessage> requests, RuntimeException cause) {
+        LOG.log(Level.WARNING, "a batch of " + requests.size() + " requests failed in the store, "
+                + "retrying them one by one: " + cause);
+        List<OutboundMessage> out = new ArrayList<>();
+        for (InboundMessage request : requests) {
+            out.addAll(handle(List.of(request)));
+        }
+        return out;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    private void route(InboundMessage received, Batch batch) {
+        batch.expectFailureReply(null);
+        InboundMessage request = received.data() != null || received.subject().startsWith(INTERNAL_PREFIX)
+                ? received : new InboundMessage(received.subject(), received.replyTo(), new byte[0]);
+        String subject = request.subject();
+        ServerInfo info = state.info;
+        if (subject.startsWith(INTERNAL_PREFIX)) {
+            connections.probeAnswered(request, batch);
+        } else if (subject.startsWith(info.getPublish()) && subject.length() > info.getPublish().length()
+                && subject.charAt(info.getPublish().length()) == '.') {
+            publishing.publish(request, batch);
+        } else if (subject.startsWith(info.getAcksSubs() + ".")) {
+            subscriptions.ack(request, batch);
+        } else if (subject.equals(info.getDiscovery())) {
+            connections.connect(request, batch);
+        } else if (subject.equals(Subjects.pings(info))) {
+            connections.ping(request, batch);
+        } else if (subject.equals(info.getSubscribe())) {
+            subscriptions.subscribe(request, batch);
+        } else if (subject.equals(info.getUnsubscribe()) || subject.equals(info.getSubClose())) {
+            subscriptions.unsubscribe(request, batch);
+        } else if (subject.equals(info.getClose())) {
+            connections.close(request, batch);
+        } else {
+            LOG.fine(() -> "ignored a message on " + subject);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * The STAN semantics, in plain Java: clients, channels and their sequences, subscriptions with start positions,
+ * flow control and acks. {@link io.stanee.core.StanServer} takes a batch of requests in arrival order, decides
+ * every reply, gathers the store work of the whole batch into one {@link io.stanee.store.StoreBatch} and
+ * releases the replies only once the store committed it; if the store fails, the in-memory state is rolled back
+ * and each request gets the error it would get alone. Single-threaded by contract (the resource adapter calls
+ * it from one thread), so it holds no locks.
+ */
+package io.stanee.core;

@@ -1,0 +1,43 @@
+package io.stanee.endpoint;
+
+import io.stanee.ra.InboundMessage;
+import io.stanee.ra.NatsMessageListener;
+import io.stanee.ra.OutboundMessage;
+import jakarta.ejb.ActivationConfigProperty;
+import jakarta.ejb.EJB;
+import jakarta.ejb.MessageDriven;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+
+import java.util.List;
+
+/**
+ * The endpoint the resource adapter feeds. Not transactional itself: the STAN core decides the whole batch
+ * first and then has the store apply it in one transaction of its own, so the replies this returns are only
+ * for committed work.
+ */
+@MessageDriven(messageListenerInterface = NatsMessageListener.class, activationConfig = {
+        @ActivationConfigProperty(propertyName = "maxBatchSize", propertyValue = "1024"),
+        @ActivationConfigProperty(propertyName = "queueCapacity", propertyValue = "65536")
+})
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class StanEndpoint implements NatsMessageListener {
+
+    @EJB
+    StanServerBean server;
+
+    @Override
+    public List<String> subjects() {
+        return server.subjects();
+    }
+
+    @Override
+    public List<OutboundMessage> onMessages(List<InboundMessage> batch) {
+        return server.server().handle(batch);
+    }
+
+    @Override
+    public void connectionChanged(boolean connected) {
+        server.server().connectionChanged(connected);
+    }
+}

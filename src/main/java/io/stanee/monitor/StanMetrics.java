@@ -1,0 +1,43 @@
+package io.stanee.monitor;
+
+import io.stanee.core.ServerStats;
+import io.stanee.endpoint.StanServerBean;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+
+import java.util.function.ToLongFunction;
+
+/**
+ * Registers the server's counters as gauges read from {@link ServerStats} at scrape time (the core counts in
+ * its own thread-safe adders, so publishing pays nothing for metrics).
+ */
+@ApplicationScoped
+public class StanMetrics {
+
+    @Inject
+    MetricRegistry registry;
+
+    @Inject
+    StanServerBean server;
+
+    void register(@Observes Startup startup) {
+        gauge("stan.messages.in", "Messages published to the server (the Go server's in_msgs)", ServerStats::messagesIn);
+        gauge("stan.bytes.in", "Payload bytes published (in_bytes)", ServerStats::bytesIn);
+        gauge("stan.messages.out", "Messages delivered to subscribers (out_msgs)", ServerStats::messagesOut);
+        gauge("stan.bytes.out", "Bytes delivered to subscribers (out_bytes)", ServerStats::bytesOut);
+        gauge("stan.clients", "Connected clients", ServerStats::clients);
+        gauge("stan.subscriptions", "Subscriptions", ServerStats::subscriptions);
+        gauge("stan.channels", "Channels", ServerStats::channels);
+        gauge("stan.store.failures", "Batches the store failed to commit", ServerStats::storeFailures);
+    }
+
+    private void gauge(String name, String description, ToLongFunction<ServerStats> value) {
+        Metadata metadata = Metadata.builder().withName(name).withDescription(description).build();
+        ServerStats stats = server.stats();
+        registry.gauge(metadata, () -> value.applyAsLong(stats));
+    }
+}

@@ -1,0 +1,232 @@
+package io.stanee.ra;
+
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.Dispatcher;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import jakarta.resource.spi.UnavailableException;
+import jakarta.resource.spi.endpoint.MessageEndpoint;
+import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import jakarta.resource.spi.work.Work;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One activated endpoint: its NATS connection, its subscriptions and the worker that feeds it.
+ *
+ * <p>All subscriptions share one dispatcher, so messages are queued in the order NATS delivered them; one worker
+ * drains the queue into batches (whatever is queued, up to the bound: no waiting when idle) and calls the
+ * endpoint once per batch. Because one thread does all the calls, the application sees one totally ordered
+ * stream and needs no locking of its own; because replies are sent after the call returns, they follow the
+ * commit of the batch's store work.
+ */
+final class NatsActivation implements Work {
+
+    private static final Logger LOG = Logger.getLogger(NatsActivation.class.getName());
+    private static final long POLL_MILLIS = 200;
+
+    record Settings(String serverUrl, String connectionName, int maxBatchSize, int queueCapacity,
+                    Duration reconnectWait) {
+    }
+
+    private final Settings settings;
+    private final MessageEndpointFactory endpointFactory;
+    private final BlockingQueue<InboundMessage> queue;
+    private volatile boolean released;
+    private volatile boolean connected;
+    private volatile Thread worker;
+    private Connection connection;
+    private Dispatcher dispatcher;
+    private MessageEndpoint endpoint;
+
+    NatsActivation(Settings settings, MessageEndpointFactory endpointFactory) {
+        this.settings = settings;
+        this.endpointFactory = endpointFactory;
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+    }
+
+    @Override
+    public void run() {
+        worker = Thread.currentThread();
+        try {
+            if (connect() && subscribe()) {
+                deliverUntilReleased();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closeConnection();
+            releaseEndpoint();
+        }
+    }
+
+    @Override
+    public void release() {
+        released = true;
+        Thread t = worker;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    private boolean connect() throws InterruptedException {
+        Options options = new Options.Builder()
+                .servers(settings.serverUrl().split(","))
+                .connectionName(settings.connectionName())
+                .maxReconnects(-1)
+                .reconnectWait(settings.reconnectWait())
+                .connectionListener(this::connectionEvent)
+                .build();
+        long backoff = 250;
+        while (!released) {
+            try {
+                connection = Nats.connect(options);
+                connected = true;
+                LOG.info(() -> "connected to NATS at " + connection.getConnectedUrl());
+                return true;
+            } catch (IOException e) {
+                LOG.warning(() -> "NATS not reachable at " + settings.serverUrl() + " (" + e.getMessage()
+                        + "), retrying");
+                Thread.sleep(backoff);
+                backoff = Math.min(backoff * 2, 5000);
+            }
+        }
+        return false;
+    }
+
+    private void connectionEvent(Connection conn, ConnectionListener.Events event) {
+        switch (event) {
+            case CONNECTED, RECONNECTED, RESUBSCRIBED -> connected = true;
+            case DISCONNECTED, CLOSED -> connected = false;
+            default -> { }
+        }
+        LOG.info(() -> "NATS connection " + event);
+    }
+
+    /** Asks the endpoint for its subjects, retrying while the application is not ready. */
+    private boolean subscribe() throws InterruptedException {
+        dispatcher = connection.createDispatcher(this::enqueue);
+        long backoff = 250;
+        while (!released) {
+            try {
+                List<String> subjects = endpoint().subjects();
+                subjects.forEach(dispatcher::subscribe);
+                connection.flush(Duration.ofSeconds(5));
+                LOG.info(() -> "endpoint subscribed to " + subjects);
+                return true;
+            } catch (RuntimeException | java.util.concurrent.TimeoutException | UnavailableException e) {
+                LOG.log(Level.WARNING, "endpoint not ready, retrying: " + e, e);
+                releaseEndpoint();
+                Thread.sleep(backoff);
+                backoff = Math.min(backoff * 2, 5000);
+            }
+        }
+        return false;
+    }
+
+    private void enqueue(Message message) throws InterruptedException {
+        // blocking here pushes back on NATS instead of growing without bound
+        queue.put(new InboundMessage(message.getSubject(), message.getReplyTo(), message.getData()));
+    }
+
+    private void deliverUntilReleased() throws InterruptedException {
+        boolean reportedConnected = !connected;
+        List<InboundMessage> batch = new ArrayList<>(settings.maxBatchSize());
+        while (!released) {
+            if (reportedConnected != connected) {
+                reportedConnected = connected;
+                final boolean state = reportedConnected;
+                callEndpoint(listener -> listener.connectionChanged(state));
+            }
+            InboundMessage first = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+            if (first == null) {
+                continue;
+            }
+            batch.add(first);
+            queue.drainTo(batch, settings.maxBatchSize() - 1);
+            List<InboundMessage> handed = List.copyOf(batch);
+            batch.clear();
+            callEndpoint(listener -> send(listener.onMessages(handed)));
+        }
+    }
+
+    private void callEndpoint(java.util.function.Consumer<NatsMessageListener> call) {
+        try {
+            call.accept(endpoint());
+        } catch (RuntimeException | UnavailableException e) {
+            // the endpoint answers bad input itself; what reaches here is a failure of the application
+            LOG.log(Level.SEVERE, "the STAN endpoint failed on a batch", e);
+            releaseEndpoint();
+        }
+    }
+
+    private void send(List<OutboundMessage> outbound) {
+        for (OutboundMessage out : outbound) {
+            try {
+                switch (out.kind()) {
+                    case PUBLISH -> connection.publish(out.subject(), out.replyTo(), out.data());
+                    case REQUEST -> request(out);
+                    case SUBSCRIBE -> dispatcher.subscribe(out.subject());
+                    case UNSUBSCRIBE -> dispatcher.unsubscribe(out.subject());
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "could not send to " + out.subject(), e);
+            }
+        }
+        try {
+            connection.flushBuffer();
+        } catch (IOException e) {
+            LOG.fine(() -> "flush while disconnected: " + e.getMessage());
+        }
+    }
+
+    private void request(OutboundMessage out) {
+        connection.requestWithTimeout(out.subject(), out.data(), Duration.ofMillis(out.timeoutMillis()))
+                .whenComplete((answer, failure) -> {
+                    byte[] data = failure == null && answer != null && !answer.isStatusMessage()
+                            ? answer.getData() : null;
+                    if (!queue.offer(new InboundMessage(out.replyTo(), null, data))) {
+                        LOG.warning(() -> "queue full: dropped the answer of a request to " + out.subject());
+                    }
+                });
+    }
+
+    private NatsMessageListener endpoint() throws UnavailableException {
+        if (endpoint == null) {
+            endpoint = endpointFactory.createEndpoint(null);
+        }
+        return (NatsMessageListener) endpoint;
+    }
+
+    private void releaseEndpoint() {
+        if (endpoint != null) {
+            try {
+                endpoint.release();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "endpoint release failed", e);
+            }
+            endpoint = null;
+        }
+    }
+
+    private void closeConnection() {
+        connected = false;
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.stanee.ra;
+
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ActivationSpec;
+import jakarta.resource.spi.InvalidPropertyException;
+import jakarta.resource.spi.ResourceAdapter;
+
+/** How an endpoint is fed: batch bound and queue capacity (set as activation config properties or in server.xml). */
+public class NatsActivationSpec implements ActivationSpec {
+
+    private ResourceAdapter resourceAdapter;
+    private int maxBatchSize = 1024;
+    private int queueCapacity = 65536;
+
+    public int getMaxBatchSize() {
+        return maxBatchSize;
+    }
+
+    public void setMaxBatchSize(int maxBatchSize) {
+        this.maxBatchSize = maxBatchSize;
+    }
+
+    public int getQueueCapacity() {
+        return queueCapacity;
+    }
+
+    public void setQueueCapacity(int queueCapacity) {
+        this.queueCapacity = queueCapacity;
+    }
+
+    @Override
+    public void validate() throws InvalidPropertyException {
+        if (maxBatchSize < 1) {
+            throw new InvalidPropertyException("maxBatchSize must be at least 1, got " + maxBatchSize);
+        }
+        if (queueCapacity < maxBatchSize) {
+            throw new InvalidPropertyException("queueCapacity must be at least maxBatchSize, got " + queueCapacity);
+        }
+    }
+
+    @Override
+    public ResourceAdapter getResourceAdapter() {
+        return resourceAdapter;
+    }
+
+    @Override
+    public void setResourceAdapter(ResourceAdapter resourceAdapter) throws ResourceException {
+        this.resourceAdapter = resourceAdapter;
+    }
+}

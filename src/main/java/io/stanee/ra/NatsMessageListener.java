@@ -1,0 +1,25 @@
+package io.stanee.ra;
+
+import java.util.List;
+
+/**
+ * The message listener type of the adapter, implemented by the application's message-driven bean.
+ * The adapter calls it from one thread per activation, so calls never overlap.
+ */
+public interface NatsMessageListener {
+
+    /**
+     * The subjects to subscribe to once connected. Called before any message is delivered; an exception makes
+     * the adapter retry later (the application may still be recovering its state).
+     */
+    List<String> subjects();
+
+    /**
+     * Handles a batch of messages in arrival order and returns what to send. The adapter sends it only after
+     * this call returned, so a reply never precedes the commit of the work that produced it.
+     */
+    List<OutboundMessage> onMessages(List<InboundMessage> batch);
+
+    /** Tells the application whether the NATS connection is currently up. */
+    void connectionChanged(boolean connected);
+}

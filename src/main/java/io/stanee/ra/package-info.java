@@ -1,0 +1,13 @@
+/**
+ * The JCA resource adapter: it owns the NATS connection (jnats) of the STAN server endpoint.
+ *
+ * <p>An {@link io.stanee.ra.NatsActivation} connects to NATS, subscribes to the subjects the endpoint asks
+ * for, queues what arrives in arrival order and hands it to the endpoint (a message-driven bean in the
+ * application) in batches. What the endpoint returns is published only after the call returned, that is after
+ * the endpoint's store work committed. The adapter knows NATS and nothing of STAN or SQL: requests and replies
+ * cross the boundary as plain subjects and bytes ({@link io.stanee.ra.InboundMessage},
+ * {@link io.stanee.ra.OutboundMessage}).
+ *
+ * <p>These classes are packaged in the RAR, not in the WAR; the WAR sees them through its class provider.
+ */
+package io.stanee.ra;

@@ -1,0 +1,31 @@
+package io.stanee.store;
+
+import java.util.List;
+
+/**
+ * What a restart finds in the store.
+ *
+ * @param serverInfo the serialized spb.ServerInfo, or null on a new store
+ * @param clients serialized spb.ClientInfo of the registered clients
+ * @param channels the channels that are not deleted, with their message range
+ * @param maxSubscriptionId the highest subscription ID ever given (deleted ones included)
+ */
+public record RecoveredState(byte[] serverInfo, List<Client> clients, List<Channel> channels,
+                             long maxSubscriptionId) {
+
+    public record Client(String clientId, String hbInbox, byte[] clientInfo) { }
+
+    /**
+     * A channel and the state of its messages: {@code first..last} are the stored sequences (first = last + 1
+     * when empty), {@code count} and {@code bytes} their total.
+     */
+    public record Channel(int channelId, String name, long first, long last, long count, long bytes,
+                          List<Subscription> subscriptions) { }
+
+    /** A subscription with its serialized spb.SubState, last sent sequence and unacknowledged sequences. */
+    public record Subscription(long subId, byte[] subState, long lastSent, List<long[]> pendingRowsAndSeqs) { }
+
+    public boolean isNew() {
+        return serverInfo == null;
+    }
+}

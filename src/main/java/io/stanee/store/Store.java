@@ -1,0 +1,22 @@
+package io.stanee.store;
+
+import java.util.List;
+
+/**
+ * Durable state of a STAN server. {@link #apply} is the only write: one call, one transaction, so that a batch
+ * of publishes, acks and subscription changes commits together (group commit) before any reply is sent.
+ */
+public interface Store {
+
+    /** Reads everything a server needs to resume; an empty state on a new database. */
+    RecoveredState recover();
+
+    /** Persists every operation of the batch atomically, in order. Throws {@link StoreException} on failure. */
+    void apply(StoreBatch batch);
+
+    /** Up to {@code max} stored messages of a channel, from sequence {@code fromSeq} upwards, in order. */
+    List<StoredMessage> messages(int channelId, long fromSeq, int max);
+
+    /** The lowest sequence of a channel whose timestamp is at or after {@code timestamp}, or 0 if none. */
+    long firstSequenceAtOrAfter(int channelId, long timestamp);
+}

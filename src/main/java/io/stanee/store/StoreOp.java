@@ -1,0 +1,37 @@
+package io.stanee.store;
+
+/** One change to the store, as the Go SQL store makes it (see docs: sql-store.md, "Operations"). */
+public sealed interface StoreOp {
+
+    /** ServerInfo row: cluster ID and the serialized spb.ServerInfo, written at first start. */
+    record InitServer(String clusterId, byte[] serverInfo) implements StoreOp { }
+
+    /** Clients row for a connected client; {@code clientInfo} is a serialized spb.ClientInfo. */
+    record AddClient(String clientId, String hbInbox, byte[] clientInfo) implements StoreOp { }
+
+    record DeleteClient(String clientId) implements StoreOp { }
+
+    /** Channels row with the effective limits of the channel ({@code maxAge} in nanoseconds, 0 = unlimited). */
+    record CreateChannel(int channelId, String name, int maxMsgs, long maxBytes, long maxAge) implements StoreOp { }
+
+    /** Messages row; {@code data} is the serialized MsgProto, {@code size} its length. */
+    record AddMessage(int channelId, long sequence, long timestamp, byte[] data) implements StoreOp { }
+
+    /** Subscriptions row for a new subscription; {@code subState} is a serialized spb.SubState. */
+    record CreateSubscription(int channelId, long subId, byte[] subState) implements StoreOp { }
+
+    /**
+     * Removes a subscription and its SubsPending rows. The subscription holding the highest ID is only marked
+     * deleted, so that IDs are never reused after a restart (SubsPending rows are keyed by subscription ID alone).
+     */
+    record DeleteSubscription(int channelId, long subId, boolean keepAsMarker) implements StoreOp { }
+
+    /** A message sent and not yet acknowledged: a SubsPending row (no-caching layout). */
+    record AddPending(long subId, long row, long sequence) implements StoreOp { }
+
+    /**
+     * An acknowledged message: its SubsPending row goes; when it was the highest sequence sent, the
+     * Subscriptions.lastsent column keeps that sequence ({@code recordLastSent}).
+     */
+    record AckPending(int channelId, long subId, long sequence, boolean recordLastSent) implements StoreOp { }
+}

@@ -1,0 +1,181 @@
+package io.stanee.store.jpa;
+
+import io.stanee.store.RecoveredState;
+import io.stanee.store.Store;
+import io.stanee.store.StoreBatch;
+import io.stanee.store.StoreException;
+import io.stanee.store.StoreOp;
+import io.stanee.store.StoredMessage;
+import jakarta.ejb.Local;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.PersistenceException;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The store on the Go server's SQL tables. {@link #apply} runs in one container-managed JTA transaction;
+ * inserts are queued as entities and written by EclipseLink's batch writing at commit, deletions of pending
+ * rows are gathered into one statement per subscription.
+ */
+@Stateless
+@Local(Store.class)
+public class JpaStore implements Store {
+
+    /** Sequences per DELETE ... IN (...) of acknowledged pending rows. */
+    private static final int ACK_CHUNK = 500;
+
+    @PersistenceContext(unitName = "stanee")
+    private EntityManager em;
+
+    @Override
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public RecoveredState recover() {
+        try {
+            return new Recovery(em).read();
+        } catch (PersistenceException e) {
+            throw new StoreException("recovery failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public void apply(StoreBatch batch) {
+        try {
+            new BatchWriter().write(batch.ops());
+        } catch (PersistenceException e) {
+            throw new StoreException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<StoredMessage> messages(int channelId, long fromSeq, int max) {
+        return em.createQuery("SELECT m FROM MessageRow m WHERE m.channelId = :c AND m.seq >= :s ORDER BY m.seq",
+                        MessageRow.class)
+                .setParameter("c", channelId)
+                .setParameter("s", fromSeq)
+                .setMaxResults(max)
+                .getResultStream()
+                .map(m -> new StoredMessage(m.seq(), m.timestamp(), m.data()))
+                .toList();
+    }
+
+    @Override
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public long firstSequenceAtOrAfter(int channelId, long timestamp) {
+        Long seq = em.createQuery("SELECT MIN(m.seq) FROM MessageRow m WHERE m.channelId = :c AND m.timestampNanos >= :t",
+                        Long.class)
+                .setParameter("c", channelId)
+                .setParameter("t", timestamp)
+                .getSingleResult();
+        return seq == null ? 0 : seq;
+    }
+
+    /** Writes one batch; keeps SQL in the order of the operations where order matters. */
+    private final class BatchWriter {
+
+        private boolean unflushedInserts;
+        private final Map<Long, List<Long>> ackedBySub = new HashMap<>();
+        private final Map<Long, long[]> lastSentBySub = new HashMap<>();
+
+        void write(List<StoreOp> ops) {
+            for (StoreOp op : ops) {
+                write(op);
+            }
+            em.flush();
+            lastSentBySub.forEach((subId, channelAndSeq) -> em.createQuery(
+                            "UPDATE SubscriptionRow s SET s.lastSent = :seq WHERE s.channelId = :c AND s.subId = :sub")
+                    .setParameter("seq", channelAndSeq[1])
+                    .setParameter("c", (int) channelAndSeq[0])
+                    .setParameter("sub", subId)
+                    .executeUpdate());
+            ackedBySub.forEach(this::deleteAcked);
+        }
+
+        private void write(StoreOp op) {
+            if (op instanceof StoreOp.AddMessage m) {
+                insert(new MessageRow(m.channelId(), m.sequence(), m.timestamp(), m.data()));
+            } else if (op instanceof StoreOp.AddPending p) {
+                insert(new PendingRow(p.subId(), p.row(), p.sequence()));
+            } else if (op instanceof StoreOp.AckPending a) {
+                // deferred to the end: a pending row is never inserted again once acknowledged
+                ackedBySub.computeIfAbsent(a.subId(), k -> new ArrayList<>()).add(a.sequence());
+                if (a.recordLastSent()) {
+                    lastSentBySub.merge(a.subId(), new long[]{a.channelId(), a.sequence()},
+                            (old, now) -> now[1] > old[1] ? now : old);
+                }
+            } else if (op instanceof StoreOp.AddClient add) {
+                // a leftover row (e.g. after a crash) is replaced, as the Go store does
+                execute(em.createQuery("DELETE FROM ClientRow c WHERE c.id = :id").setParameter("id", add.clientId()));
+                insert(new ClientRow(add.clientId(), add.hbInbox(), add.clientInfo()));
+            } else if (op instanceof StoreOp.DeleteClient delete) {
+                execute(em.createQuery("DELETE FROM ClientRow c WHERE c.id = :id")
+                        .setParameter("id", delete.clientId()));
+            } else if (op instanceof StoreOp.CreateChannel c) {
+                insert(new ChannelRow(c.channelId(), c.name(), c.maxMsgs(), c.maxBytes(), c.maxAge()));
+            } else if (op instanceof StoreOp.CreateSubscription s) {
+                insert(new SubscriptionRow(s.channelId(), s.subId(), s.subState()));
+            } else if (op instanceof StoreOp.DeleteSubscription d) {
+                deleteSubscription(d);
+            } else if (op instanceof StoreOp.InitServer init) {
+                initServer(init);
+            } else {
+                throw new IllegalArgumentException("unknown store operation " + op);
+            }
+        }
+
+        private void initServer(StoreOp.InitServer init) {
+            ServerInfoRow row = em.find(ServerInfoRow.class, 1);
+            if (row == null) {
+                insert(new ServerInfoRow(init.clusterId(), init.serverInfo()));
+            } else {
+                row.update(init.clusterId(), init.serverInfo());
+            }
+        }
+
+        private void deleteSubscription(StoreOp.DeleteSubscription d) {
+            if (d.keepAsMarker()) {
+                execute(em.createQuery("UPDATE SubscriptionRow s SET s.deleted = TRUE "
+                                + "WHERE s.channelId = :c AND s.subId = :sub")
+                        .setParameter("c", d.channelId()).setParameter("sub", d.subId()));
+            } else {
+                execute(em.createQuery("DELETE FROM SubscriptionRow s WHERE s.channelId = :c AND s.subId = :sub")
+                        .setParameter("c", d.channelId()).setParameter("sub", d.subId()));
+            }
+            execute(em.createQuery("DELETE FROM PendingRow p WHERE p.subId = :sub").setParameter("sub", d.subId()));
+            ackedBySub.remove(d.subId());
+            lastSentBySub.remove(d.subId());
+        }
+
+        private void deleteAcked(long subId, List<Long> sequences) {
+            for (int from = 0; from < sequences.size(); from += ACK_CHUNK) {
+                List<Long> chunk = sequences.subList(from, Math.min(sequences.size(), from + ACK_CHUNK));
+                em.createQuery("DELETE FROM PendingRow p WHERE p.subId = :sub AND p.seq IN :seqs")
+                        .setParameter("sub", subId)
+                        .setParameter("seqs", chunk)
+                        .executeUpdate();
+            }
+        }
+
+        private void insert(Object row) {
+            em.persist(row);
+            unflushedInserts = true;
+        }
+
+        /** Runs a bulk statement after the inserts queued before it, so the database sees them in order. */
+        private void execute(jakarta.persistence.Query statement) {
+            if (unflushedInserts) {
+                em.flush();
+                unflushedInserts = false;
+            }
+            statement.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.stanee.it;
+
+import io.nats.streaming.Message;
+import io.nats.streaming.StreamingConnection;
+import io.stanee.testing.LibertyServer;
+import io.stanee.testing.StanClients;
+import io.stanee.testing.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The walking skeleton, end to end: a real Open Liberty running stan-ee on a real database, a real nats-server,
+ * and the official Java STAN client. Each database runs the same scenario (see the subclasses).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class EndToEndScenario {
+
+    static final int COUNT = 1000;
+    static final Duration RECEIVE_TIMEOUT = Duration.ofSeconds(60);
+
+    final LibertyServer liberty = new LibertyServer();
+
+    abstract TestDatabase database();
+
+    /** Prepares an empty store on the database and starts Liberty on it. */
+    void startOnEmptyStore() throws Exception {
+        liberty.stop();
+        if (database() == TestDatabase.DERBY) {
+            liberty.deleteDerbyDatabase();
+        } else {
+            database().recreate(true);
+        }
+        liberty.configure(database().libertyVariables()).start();
+    }
+
+    @AfterAll
+    void stopLiberty() throws Exception {
+        liberty.stop();
+    }
+
+    static String channel(String purpose) {
+        return purpose + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static byte[] payload(int i) {
+        return ("message " + i).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static void publish(StreamingConnection connection, String channel) throws Exception {
+        for (int i = 1; i <= COUNT; i++) {
+            connection.publish(channel, payload(i));
+        }
+    }
+
+    static void assertAllInOrder(List<Message> received, String channel) {
+        assertEquals(COUNT, received.size(), "messages received on " + channel);
+        for (int i = 1; i <= COUNT; i++) {
+            Message message = received.get(i - 1);
+            assertEquals(i, message.getSequence(), "sequence of message " + i);
+            assertEquals(channel, message.getSubject());
+            assertArrayEquals(payload(i), message.getData(), "data of message " + i);
+            assertFalse(message.isRedelivered());
+            assertTrue(message.getTimestamp() > 0, "server timestamp");
+        }
+    }
+
+    @Test
+    void deliverAllReceivesEveryPublishedMessageInOrder() throws Exception {
+        String channel = channel("orders");
+        try (StreamingConnection connection = StanClients.connect("e2e-publisher")) {
+            publish(connection, channel);
+            assertAllInOrder(StanClients.receiveAll(connection, channel, COUNT, RECEIVE_TIMEOUT), channel);
+        }
+    }
+
+    @Test
+    void asyncPublishesAreAcknowledgedWithTheirGuid() throws Exception {
+        String channel = channel("async");
+        try (StreamingConnection connection = StanClients.connect("e2e-async")) {
+            java.util.Set<String> acked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            java.util.Set<String> sent = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(COUNT);
+            for (int i = 1; i <= COUNT; i++) {
+                sent.add(connection.publish(channel, payload(i), (guid, error) -> {
+                    if (error == null) {
+                        acked.add(guid);
+                    }
+                    done.countDown();
+                }));
+            }
+            assertTrue(done.await(RECEIVE_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(sent, acked, "every publish acknowledged, under its own guid, without error");
+            assertAllInOrder(StanClients.receiveAll(connection, channel, COUNT, RECEIVE_TIMEOUT), channel);
+        }
+    }
+
+    @Test
+    void aSecondConnectionWithTheSameClientIdIsRejectedWhileTheFirstIsAlive() throws Exception {
+        try (StreamingConnection first = StanClients.connect("e2e-duplicate")) {
+            IOException rejected = assertThrows(IOException.class, () -> StanClients.connect("e2e-duplicate"));
+            assertEquals("stan: clientID already registered", rejected.getMessage());
+            // the first connection is untouched
+            first.publish(channel("still-alive"), payload(1));
+        }
+    }
+
+    @Test
+    void closeThenReconnectWithTheSameClientIdWorks() throws Exception {
+        String channel = channel("reconnect");
+        StreamingConnection first = StanClients.connect("e2e-reconnect");
+        first.publish(channel, payload(1));
+        first.close();
+        try (StreamingConnection second = StanClients.connect("e2e-reconnect")) {
+            second.publish(channel, payload(2));
+            List<Message> received = StanClients.receiveAll(second, channel, 2, RECEIVE_TIMEOUT);
+            assertEquals(2, received.size());
+            assertArrayEquals(payload(2), received.get(1).getData());
+        }
+    }
+
+    @Test
+    void messagesSurviveARestartOfLiberty() throws Exception {
+        String channel = channel("durable");
+        try (StreamingConnection connection = StanClients.connect("e2e-before-restart")) {
+            publish(connection, channel);
+        }
+        liberty.stop();
+        liberty.start();
+        try (StreamingConnection connection = StanClients.connect("e2e-after-restart")) {
+            assertAllInOrder(StanClients.receiveAll(connection, channel, COUNT, RECEIVE_TIMEOUT), channel);
+            // new messages continue the channel's sequence
+            connection.publish(channel, payload(COUNT + 1));
+            List<Message> all = StanClients.receiveAll(connection, channel, COUNT + 1, RECEIVE_TIMEOUT);
+            assertEquals(COUNT + 1, all.get(COUNT).getSequence());
+        }
+    }
+}
