@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 public final class LibertyServer {
 
     private static final String NAME = "stanee";
+    private static final String TEST_MARKER = "# set by the tests";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(120);
 
@@ -39,15 +40,18 @@ public final class LibertyServer {
         }
     }
 
-    /** Writes the variables into configDropins/overrides/stanee-test.xml, replacing earlier ones. */
+    /**
+     * Sets the variables in bootstrap.properties (beside what the build put there), where Liberty reads them
+     * before it resolves server.xml's includes, as an operator choosing the database would.
+     */
     public LibertyServer configure(Map<String, String> variables) throws IOException {
-        Path overrides = serverDir.resolve("configDropins/overrides");
-        Files.createDirectories(overrides);
-        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<server>\n");
-        variables.forEach((name, value) -> xml.append("  <variable name=\"").append(name).append("\" value=\"")
-                .append(value.replace("&", "&amp;").replace("\"", "&quot;")).append("\"/>\n"));
-        xml.append("</server>\n");
-        Files.writeString(overrides.resolve("stanee-test.xml"), xml);
+        Path bootstrap = serverDir.resolve("bootstrap.properties");
+        String fromBuild = Files.readString(bootstrap);
+        int earlier = fromBuild.indexOf(TEST_MARKER);
+        StringBuilder properties = new StringBuilder(earlier < 0 ? fromBuild : fromBuild.substring(0, earlier))
+                .append(TEST_MARKER).append('\n');
+        variables.forEach((name, value) -> properties.append(name).append('=').append(value).append('\n'));
+        Files.writeString(bootstrap, properties);
         return this;
     }
 
@@ -61,6 +65,25 @@ public final class LibertyServer {
         Files.deleteIfExists(serverDir.resolve("logs/messages.log"));
         run("start");
         awaitReady();
+    }
+
+    /**
+     * Starts the server when stan-ee is expected not to come up, and waits until the log says why
+     * (returns the log, or fails after the start timeout).
+     */
+    public String startExpectingLog(String expected) throws IOException, InterruptedException {
+        Files.deleteIfExists(serverDir.resolve("logs/messages.log"));
+        run("start");
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            String log = messagesLog();
+            if (log.contains(expected)) {
+                return log;
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("the log never said: " + expected + "\n--- messages.log ---\n"
+                + messagesLog());
     }
 
     public void stop() throws IOException, InterruptedException {
