@@ -5,6 +5,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.time.Duration;
+
 /**
  * Every option of the STAN core, with the Go server's names and defaults. The NATS URL ({@code stan.nats_server})
  * is read by the resource adapter's configuration in server.xml, since the adapter owns the connection.
@@ -36,6 +38,18 @@ public class StanConfig {
     @ConfigProperty(name = "stan.max_bytes", defaultValue = "1024000000")
     long maxBytes;
 
+    @Inject
+    @ConfigProperty(name = "stan.hb_interval", defaultValue = "30s")
+    String heartbeatInterval;
+
+    @Inject
+    @ConfigProperty(name = "stan.hb_timeout", defaultValue = "10s")
+    String heartbeatTimeout;
+
+    @Inject
+    @ConfigProperty(name = "stan.hb_fail_count", defaultValue = "10")
+    int heartbeatFailCount;
+
     /** stan-ee's own: recent messages per channel kept in memory for live subscribers. */
     @Inject
     @ConfigProperty(name = "stan.memory_window_msgs", defaultValue = "4096")
@@ -53,8 +67,14 @@ public class StanConfig {
         if (windowMessages < 1) {
             throw new IllegalArgumentException("stan.memory_window_msgs must be at least 1");
         }
+        Duration interval = GoDurations.parse("stan.hb_interval", heartbeatInterval);
+        Duration timeout = GoDurations.parse("stan.hb_timeout", heartbeatTimeout);
+        if (interval.isZero() || timeout.isZero() || heartbeatFailCount < 0) {
+            throw new IllegalArgumentException("stan.hb_interval and stan.hb_timeout must be positive, "
+                    + "stan.hb_fail_count not negative");
+        }
         return new ServerSettings(clusterId, discoverPrefix, maxChannels, maxSubscriptions, maxMsgs, maxBytes, 0,
-                windowMessages);
+                interval, timeout, heartbeatFailCount, windowMessages);
     }
 
     private static void requireNonNegative(long value, String format) {

@@ -27,13 +27,18 @@ final class ConnectionHandler {
     static final String PROBE_ANSWER_PREFIX = StanServer.INTERNAL_PREFIX + "probe.";
 
     private final ServerState state;
-    private final SubscriptionHandler subscriptions;
+    private final SubscriptionCloser closer;
+    private Heartbeats heartbeats;
     /** Connect requests waiting for the probe of the client ID's current holder, by client ID. */
     private final Map<String, InboundMessage> probing = new HashMap<>();
 
-    ConnectionHandler(ServerState state, SubscriptionHandler subscriptions) {
+    ConnectionHandler(ServerState state, SubscriptionCloser closer) {
         this.state = state;
-        this.subscriptions = subscriptions;
+        this.closer = closer;
+    }
+
+    void useHeartbeats(Heartbeats heartbeats) {
+        this.heartbeats = heartbeats;
     }
 
     void connect(InboundMessage message, Batch batch) {
@@ -102,7 +107,7 @@ final class ConnectionHandler {
                 .setPingInterval(request.getPingInterval())
                 .setPingMaxOut(request.getPingMaxOut())
                 .build();
-        Client client = new Client(info);
+        Client client = new Client(info, ++state.clientGenerations, heartbeats.firstHeartbeat());
         state.addClient(client);
         batch.onRollback(() -> state.removeClient(client));
         batch.store(new StoreOp.AddClient(info.getID(), info.getHbInbox(), info.toByteArray()));
@@ -132,10 +137,14 @@ final class ConnectionHandler {
         } catch (InvalidProtocolBufferException e) {
             return;
         }
-        byte[] answer = state.clientsByConnId.containsKey(ping.getConnID())
-                ? new byte[0]
-                : PingResponse.newBuilder().setError(ProtocolErrors.CLIENT_REPLACED).build().toByteArray();
-        replyTo(message, answer, batch);
+        Client client = state.clientsByConnId.get(ping.getConnID());
+        if (client == null) {
+            replyTo(message, PingResponse.newBuilder().setError(ProtocolErrors.CLIENT_REPLACED).build()
+                    .toByteArray(), batch);
+            return;
+        }
+        heartbeats.recheckSoon(client, batch);
+        replyTo(message, new byte[0], batch);
     }
 
     void close(InboundMessage message, Batch batch) {
@@ -156,10 +165,10 @@ final class ConnectionHandler {
         replyTo(message, new byte[0], batch);
     }
 
-    /** Unregisters a client and closes its subscriptions, as a close request does. */
-    private void closeClient(Client client, Batch batch) {
+    /** Unregisters a client and closes its subscriptions (durables go offline), as a close request does. */
+    void closeClient(Client client, Batch batch) {
         for (Subscription sub : List.copyOf(client.subscriptions)) {
-            subscriptions.remove(sub, batch);
+            closer.close(sub, false, batch);
         }
         state.removeClient(client);
         batch.onRollback(() -> state.addClient(client));

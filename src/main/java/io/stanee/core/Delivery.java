@@ -1,81 +1,258 @@
 package io.stanee.core;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.stanee.protocol.pb.Protocol.MsgProto;
 import io.stanee.ra.OutboundMessage;
 import io.stanee.store.StoreOp;
 import io.stanee.store.StoredMessage;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Sends each subscription the messages after its last sent one while it has room (pending below maxInFlight):
- * from the channel's window when they are recent, else from the store one page at a time.
+ * Sends messages to subscriptions: new ones while a subscription (or a queue group's members) has room below
+ * maxInFlight, and redeliveries of messages whose ack wait expired. Messages come from the channel's window
+ * when recent, else from the store a page at a time.
  */
 final class Delivery {
 
     private static final int PAGE = 256;
+    /** Messages expiring this close to now are redelivered in the same pass (Go: 15 ms). */
+    private static final long EXPIRY_SLACK_NANOS = 15_000_000L;
 
     private final ServerState state;
+    private final SubscriptionHandler subscriptions;
     private final LongSupplier nanoClock;
+    private final Map<Long, byte[]> page = new HashMap<>();
+    private Channel pageChannel;
 
-    Delivery(ServerState state, LongSupplier nanoClock) {
+    Delivery(ServerState state, SubscriptionHandler subscriptions, LongSupplier nanoClock) {
         this.state = state;
+        this.subscriptions = subscriptions;
         this.nanoClock = nanoClock;
     }
 
+    /** Sends what the subscriptions touched by the batch can now take. */
     void deliverAll(Batch batch) {
-        for (Subscription sub : batch.subscriptionsToDeliver()) {
-            if (state.subscriptionsByAckInbox.get(sub.ackInbox) == sub) {
-                deliver(sub, batch);
+        try {
+            for (Subscription sub : batch.subscriptionsToDeliver()) {
+                if (sub.isOnline() && state.subscriptionsByAckInbox.get(sub.ackInbox) == sub) {
+                    if (sub.newOnHold) {
+                        redeliverAllPending(sub, batch);
+                    }
+                    if (sub.group != null) {
+                        deliverToGroup(sub.group, batch);
+                    } else {
+                        deliverToSubscription(sub, batch);
+                    }
+                }
             }
+        } finally {
+            page.clear();
+            pageChannel = null;
         }
     }
 
-    private void deliver(Subscription sub, Batch batch) {
+    private void deliverToSubscription(Subscription sub, Batch batch) {
         Channel channel = sub.channel;
-        Map<Long, byte[]> page = new HashMap<>();
-        long now = nanoClock.getAsLong();
         while (!sub.isStalled() && sub.lastSent < channel.last) {
-            long sequence = Math.max(sub.lastSent + 1, channel.first);
-            byte[] data = channel.window.get(sequence);
-            if (data == null) {
-                data = page.get(sequence);
+            StoredMessage message = message(channel, Math.max(sub.lastSent + 1, channel.first));
+            if (message == null) {
+                return; // nothing stored at or after it (yet)
             }
-            if (data == null) {
-                page.clear();
-                int wanted = Math.min(PAGE, sub.maxInFlight - sub.pending.size());
-                List<StoredMessage> read = state.store.messages(channel.id, sequence, wanted);
-                if (read.isEmpty()) {
-                    return; // nothing stored at or after it yet (an uncommitted gap): next batch
-                }
-                read.forEach(m -> page.put(m.sequence(), m.data()));
-                data = page.get(sequence);
-                if (data == null) {
-                    // removed by limits: jump to the first one that is there
-                    sequence = read.get(0).sequence();
-                    data = read.get(0).data();
-                }
-            }
-            send(sub, sequence, data, now, batch);
+            sendNew(sub, message, batch);
         }
     }
 
-    private void send(Subscription sub, long sequence, byte[] data, long now, Batch batch) {
+    private void deliverToGroup(QueueGroup group, Batch batch) {
+        Channel channel = group.members.isEmpty() ? null : group.members.get(0).channel;
+        while (channel != null && group.lastSent < channel.last && !group.allStalled()) {
+            StoredMessage message = message(channel, Math.max(group.lastSent + 1, channel.first));
+            if (message == null) {
+                return;
+            }
+            Subscription member = group.pickMember(m -> !state.failingHeartbeats(m));
+            long previous = group.lastSent;
+            group.lastSent = message.sequence();
+            batch.onRollback(() -> group.lastSent = previous);
+            sendNew(member, message, batch);
+        }
+    }
+
+    private void sendNew(Subscription sub, StoredMessage message, Batch batch) {
+        long sequence = message.sequence();
         long previousLastSent = sub.lastSent;
-        sub.pending.put(sequence, now);
-        sub.lastSent = sequence;
+        long previousExpiry = sub.nextExpiry;
+        long row = sub.nextRow++;
+        sub.addPending(sequence, nanoClock.getAsLong() + sub.ackWaitNanos());
+        sub.lastSent = Math.max(sub.lastSent, sequence);
         batch.onRollback(() -> {
             sub.pending.remove(sequence);
             sub.lastSent = previousLastSent;
+            sub.nextExpiry = previousExpiry;
+            sub.nextRow--;
         });
-        batch.store(new StoreOp.AddPending(sub.id, sequence, sequence));
+        batch.store(new StoreOp.AddPending(sub.id, row, sequence));
         // the stored MsgProto is exactly what a first delivery carries (not redelivered, no count)
+        publish(sub, message.data(), batch);
+    }
+
+    /** Redelivers every subscription's messages whose ack wait expired (called on the timer). */
+    void redeliverExpired(Batch batch) {
+        long now = nanoClock.getAsLong();
+        for (Subscription sub : List.copyOf(state.subscriptionsByAckInbox.values())) {
+            if (sub.pending.isEmpty() || sub.nextExpiry > now + EXPIRY_SLACK_NANOS) {
+                continue;
+            }
+            if (sub.group == null && state.failingHeartbeats(sub)) {
+                continue; // the Go server holds redeliveries to a client that does not answer heartbeats
+            }
+            redeliverExpired(sub, now, batch);
+        }
+    }
+
+    private void redeliverExpired(Subscription sub, long now, Batch batch) {
+        long nextExpiry = Long.MAX_VALUE;
+        for (Map.Entry<Long, Long> entry : new ArrayList<>(sub.pending.entrySet())) {
+            long sequence = entry.getKey();
+            long deadline = entry.getValue();
+            StoredMessage message = null;
+            if (deadline == 0) {
+                // recovered after a restart: the ack wait counts from the message's timestamp
+                message = exactMessage(sub.channel, sequence);
+                deadline = message == null ? now : timestampOf(message.data()) + sub.ackWaitNanos();
+            }
+            if (deadline > now + EXPIRY_SLACK_NANOS) {
+                setDeadline(sub, sequence, entry.getValue(), deadline, batch);
+                nextExpiry = Math.min(nextExpiry, deadline);
+                continue;
+            }
+            if (message == null) {
+                message = exactMessage(sub.channel, sequence);
+            }
+            Subscription target = redeliver(sub, sequence, message, deadline, batch);
+            if (target == sub && sub.pending.containsKey(sequence)) {
+                nextExpiry = Math.min(nextExpiry, sub.pending.get(sequence));
+            }
+        }
+        long previousExpiry = sub.nextExpiry;
+        sub.nextExpiry = nextExpiry;
+        batch.onRollback(() -> sub.nextExpiry = previousExpiry);
+    }
+
+    /** A resumed durable's pending messages go out again first, before anything new. */
+    private void redeliverAllPending(Subscription sub, Batch batch) {
+        sub.newOnHold = false;
+        batch.onRollback(() -> sub.newOnHold = true);
+        long now = nanoClock.getAsLong();
+        for (Long sequence : new ArrayList<>(sub.pending.keySet())) {
+            redeliver(sub, sequence, exactMessage(sub.channel, sequence), now, batch);
+        }
+    }
+
+    /**
+     * Sends a pending message again, flagged redelivered, whatever maxInFlight says. A queue group may give it
+     * to another member, which then holds it (the first holder's copy is acknowledged internally). A message
+     * the store no longer has (removed by limits) is acknowledged instead. Returns who holds it now.
+     */
+    private Subscription redeliver(Subscription sub, long sequence, StoredMessage message, long deadline,
+                                   Batch batch) {
+        if (message == null) {
+            subscriptions.acknowledge(sub, sequence, batch);
+            return sub;
+        }
+        Subscription target = sub;
+        if (sub.group != null) {
+            Subscription best = sub.group.pickMember(m -> !state.failingHeartbeats(m));
+            if (best != null && best != sub) {
+                target = best;
+            }
+        }
+        Map<Long, Integer> counts = target.redeliveryCounts();
+        int count = counts.getOrDefault(sequence, 0) + 1;
+        counts.put(sequence, count);
+        batch.onRollback(() -> counts.put(sequence, count - 1));
+        long newDeadline = Math.max(deadline, nanoClock.getAsLong() - sub.ackWaitNanos()) + target.ackWaitNanos();
+        if (target == sub) {
+            setDeadline(sub, sequence, sub.pending.get(sequence), newDeadline, batch);
+        } else {
+            subscriptions.acknowledge(sub, sequence, batch);
+            long row = target.nextRow++;
+            target.addPending(sequence, newDeadline);
+            Subscription moved = target;
+            batch.onRollback(() -> {
+                moved.pending.remove(sequence);
+                moved.nextRow--;
+            });
+            batch.store(new StoreOp.AddPending(target.id, row, sequence));
+        }
+        publish(target, redelivered(message.data(), count), batch);
+        return target;
+    }
+
+    private static void setDeadline(Subscription sub, long sequence, Long previous, long deadline, Batch batch) {
+        sub.pending.put(sequence, deadline);
+        batch.onRollback(() -> {
+            if (previous != null) {
+                sub.pending.put(sequence, previous);
+            }
+        });
+    }
+
+    private void publish(Subscription sub, byte[] data, Batch batch) {
         batch.deliver(OutboundMessage.publish(sub.inbox, data));
         batch.afterCommit(() -> {
             state.stats.messagesOut.increment();
             state.stats.bytesOut.add(data.length);
         });
+    }
+
+    private static byte[] redelivered(byte[] stored, int count) {
+        try {
+            return MsgProto.parseFrom(stored).toBuilder().setRedelivered(true).setRedeliveryCount(count).build()
+                    .toByteArray();
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("a stored message is not a MsgProto", e);
+        }
+    }
+
+    /**
+     * The message with this sequence, or the first one after it that is stored (messages removed by limits
+     * leave a gap), or null if there is none.
+     */
+    private StoredMessage message(Channel channel, long sequence) {
+        if (sequence > channel.last) {
+            return null;
+        }
+        // the timestamp is not needed to send a message: left 0 rather than decoded for nothing
+        byte[] recent = channel.window.get(sequence);
+        if (recent != null) {
+            return new StoredMessage(sequence, 0, recent);
+        }
+        if (pageChannel == channel && page.containsKey(sequence)) {
+            return new StoredMessage(sequence, 0, page.get(sequence));
+        }
+        List<StoredMessage> read = state.store.messages(channel.id, sequence, PAGE);
+        page.clear();
+        pageChannel = channel;
+        read.forEach(m -> page.put(m.sequence(), m.data()));
+        return read.isEmpty() ? null : read.get(0);
+    }
+
+    /** The message with exactly this sequence, or null if the store no longer has it. */
+    private StoredMessage exactMessage(Channel channel, long sequence) {
+        StoredMessage message = message(channel, sequence);
+        return message != null && message.sequence() == sequence ? message : null;
+    }
+
+    private static long timestampOf(byte[] data) {
+        try {
+            return MsgProto.parseFrom(data).getTimestamp();
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("a stored message is not a MsgProto", e);
+        }
     }
 }

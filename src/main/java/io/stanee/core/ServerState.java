@@ -25,9 +25,13 @@ final class ServerState {
     final Map<ByteString, Client> clientsByConnId = new HashMap<>();
     final Map<String, Channel> channels = new HashMap<>();
     final Map<String, String> channelNamesByLowerCase = new HashMap<>();
+    /** Online subscriptions by ack inbox: where acks are routed. */
     final Map<String, Subscription> subscriptionsByAckInbox = new HashMap<>();
+    /** Plain durables, online or offline, by durable key. */
+    final Map<String, Subscription> durables = new HashMap<>();
     int maxChannelId;
     long maxSubscriptionId;
+    long clientGenerations;
     private final SecureRandom random = new SecureRandom();
 
     ServerState(ServerSettings settings, Store store, ServerStats stats) {
@@ -88,24 +92,28 @@ final class ServerState {
         stats.clients.decrementAndGet();
     }
 
-    void addSubscription(Subscription sub) {
+    /** Makes an attached subscription reachable: acks by its ack inbox, and its client's list. */
+    void goOnline(Subscription sub) {
         subscriptionsByAckInbox.put(sub.ackInbox, sub);
-        sub.channel.subscriptions.add(sub);
         Client client = clients.get(sub.clientId);
         if (client != null) {
             client.subscriptions.add(sub);
         }
-        stats.subscriptions.incrementAndGet();
     }
 
-    void removeSubscription(Subscription sub) {
+    /** The reverse of {@link #goOnline}: the subscription's client is gone or closed it. */
+    void goOffline(Subscription sub) {
         subscriptionsByAckInbox.remove(sub.ackInbox);
-        sub.channel.subscriptions.remove(sub);
         Client client = clients.get(sub.clientId);
         if (client != null) {
             client.subscriptions.remove(sub);
         }
-        stats.subscriptions.decrementAndGet();
+    }
+
+    /** Whether the subscription's client currently fails its heartbeats (its redeliveries wait). */
+    boolean failingHeartbeats(Subscription sub) {
+        Client client = clients.get(sub.clientId);
+        return client != null && client.failingHeartbeats();
     }
 
     /** A fresh ack inbox under the server's AcksSubs prefix, so one wildcard subscription receives every ack. */

@@ -36,13 +36,17 @@ public final class StanServer {
     private final PublishHandler publishing;
     private final SubscriptionHandler subscriptions;
     private final Delivery delivery;
+    private final Heartbeats heartbeats;
 
     public StanServer(ServerSettings settings, Store store, LongSupplier nanoClock) {
         this.state = new ServerState(settings, store, new ServerStats());
-        this.subscriptions = new SubscriptionHandler(state, nanoClock);
-        this.connections = new ConnectionHandler(state, subscriptions);
+        SubscriptionCloser closer = new SubscriptionCloser(state, nanoClock);
+        this.subscriptions = new SubscriptionHandler(state, closer, nanoClock);
+        this.connections = new ConnectionHandler(state, closer);
+        this.heartbeats = new Heartbeats(state, connections, nanoClock);
+        this.connections.useHeartbeats(heartbeats);
         this.publishing = new PublishHandler(state, nanoClock);
-        this.delivery = new Delivery(state, nanoClock);
+        this.delivery = new Delivery(state, subscriptions, nanoClock);
     }
 
     public ServerStats stats() {
@@ -80,24 +84,34 @@ public final class StanServer {
                 ClientInfo info = client.clientInfo() == null || client.clientInfo().length == 0
                         ? ClientInfo.newBuilder().setID(client.clientId()).setHbInbox(client.hbInbox()).build()
                         : ClientInfo.parseFrom(client.clientInfo());
-                state.addClient(new Client(info));
+                state.addClient(new Client(info, ++state.clientGenerations, heartbeats.firstHeartbeat()));
             }
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("the stored server or client records cannot be decoded", e);
         }
+        state.maxSubscriptionId = recovered.maxSubscriptionId();
+        SubscriptionRecovery subscriptionRecovery = new SubscriptionRecovery(state);
         for (RecoveredState.Channel stored : recovered.channels()) {
             Channel channel = new Channel(stored.channelId(), stored.name(), stored.first(), stored.last(),
                     stored.count(), stored.bytes(), state.settings.windowMessages());
             state.addChannel(channel);
             state.stats.channels.incrementAndGet();
+            stored.subscriptions().forEach(sub -> subscriptionRecovery.restore(channel, sub));
         }
-        state.maxSubscriptionId = recovered.maxSubscriptionId();
     }
 
+    /** The server's subjects, plus the ack inboxes of recovered subscriptions outside the server's prefix. */
     private List<String> subjects() {
         ServerInfo info = state.info;
-        return List.of(info.getDiscovery(), Subjects.pings(info), info.getPublish() + ".>", info.getSubscribe(),
-                info.getUnsubscribe(), info.getSubClose(), info.getClose(), info.getAcksSubs() + ".>");
+        List<String> subjects = new ArrayList<>(List.of(info.getDiscovery(), Subjects.pings(info),
+                info.getPublish() + ".>", info.getSubscribe(), info.getUnsubscribe(), info.getSubClose(),
+                info.getClose(), info.getAcksSubs() + ".>"));
+        for (String ackInbox : state.subscriptionsByAckInbox.keySet()) {
+            if (!ackInbox.startsWith(info.getAcksSubs() + ".")) {
+                subjects.add(ackInbox);
+            }
+        }
+        return subjects;
     }
 
     public void connectionChanged(boolean connected) {
@@ -110,6 +124,18 @@ public final class StanServer {
         for (InboundMessage request : requests) {
             route(request, batch);
         }
+        return commit(batch, requests);
+    }
+
+    /** Acts on time: heartbeats that are due, messages whose ack wait expired. */
+    public List<OutboundMessage> tick() {
+        Batch batch = new Batch();
+        heartbeats.sendDue(batch);
+        delivery.redeliverExpired(batch);
+        return commit(batch, List.of());
+    }
+
+    private List<OutboundMessage> commit(Batch batch, List<InboundMessage> requests) {
         delivery.deliverAll(batch);
         try {
             if (!batch.storeBatch().isEmpty()) {
@@ -123,6 +149,10 @@ public final class StanServer {
             state.stats.storeHealthy = false;
             if (requests.size() > 1) {
                 return oneByOne(requests, e);
+            }
+            if (requests.isEmpty()) {
+                LOG.log(Level.WARNING, "store failure on timer work, retried on the next tick: " + e, e);
+                return List.of();
             }
             LOG.log(Level.WARNING, "store failure on " + requests.get(0).subject() + ": " + e, e);
             // acks and pings have no error reply: the client retries or the message is redelivered
@@ -157,7 +187,9 @@ public final class StanServer {
                 ? received : new InboundMessage(received.subject(), received.replyTo(), new byte[0]);
         String subject = request.subject();
         ServerInfo info = state.info;
-        if (subject.startsWith(INTERNAL_PREFIX)) {
+        if (subject.startsWith(Heartbeats.ANSWER_PREFIX)) {
+            heartbeats.answered(request, batch);
+        } else if (subject.startsWith(ConnectionHandler.PROBE_ANSWER_PREFIX)) {
             connections.probeAnswered(request, batch);
         } else if (subject.startsWith(info.getPublish()) && subject.length() > info.getPublish().length()
                 && subject.charAt(info.getPublish().length()) == '.') {
@@ -170,8 +202,10 @@ public final class StanServer {
             connections.ping(request, batch);
         } else if (subject.equals(info.getSubscribe())) {
             subscriptions.subscribe(request, batch);
-        } else if (subject.equals(info.getUnsubscribe()) || subject.equals(info.getSubClose())) {
-            subscriptions.unsubscribe(request, batch);
+        } else if (subject.equals(info.getUnsubscribe())) {
+            subscriptions.unsubscribe(request, true, batch);
+        } else if (subject.equals(info.getSubClose())) {
+            subscriptions.unsubscribe(request, false, batch);
         } else if (subject.equals(info.getClose())) {
             connections.close(request, batch);
         } else {

@@ -13,14 +13,19 @@ import io.stanee.store.StoreOp;
 
 import java.util.function.LongSupplier;
 
-/** Subscribe, unsubscribe, subscription close and acks. */
+/**
+ * Subscribe (new, durable resume, queue group join or shadow take-over), unsubscribe, subscription close and
+ * acks. How a subscription ends is {@link SubscriptionCloser}'s business.
+ */
 final class SubscriptionHandler {
 
     private final ServerState state;
+    private final SubscriptionCloser closer;
     private final LongSupplier nanoClock;
 
-    SubscriptionHandler(ServerState state, LongSupplier nanoClock) {
+    SubscriptionHandler(ServerState state, SubscriptionCloser closer, LongSupplier nanoClock) {
         this.state = state;
+        this.closer = closer;
         this.nanoClock = nanoClock;
     }
 
@@ -39,7 +44,11 @@ final class SubscriptionHandler {
             return;
         }
         try {
-            Subscription sub = create(request, batch);
+            Channel channel = state.channel(request.getSubject(), batch);
+            Subscription sub = request.getQGroup().isEmpty()
+                    ? subscribePlain(channel, request, batch)
+                    : joinGroup(channel, request, batch);
+            // the reply goes out before the subscription's first message (replies precede deliveries)
             batch.reply(subscriptionReply(message, sub.ackInbox, ""));
             batch.mayDeliver(sub);
         } catch (RequestRejected e) {
@@ -67,29 +76,116 @@ final class SubscriptionHandler {
         if (!state.clients.containsKey(request.getClientID())) {
             return ProtocolErrors.UNKNOWN_CLIENT_ID;
         }
-        if (!request.getDurableName().isEmpty() || !request.getQGroup().isEmpty()) {
-            // durable and queue subscriptions come with the rest of the protocol (issue #4)
-            return "stan-ee: durable and queue subscriptions are not supported yet";
+        if (!request.getQGroup().isEmpty() && request.getDurableName().contains(":")) {
+            return ProtocolErrors.DURABLE_QUEUE_NAME_COLON;
         }
         return null;
     }
 
-    private Subscription create(SubscriptionRequest request, Batch batch) {
-        Channel channel = state.channel(request.getSubject(), batch);
-        if (state.settings.maxSubscriptions() > 0
-                && channel.subscriptions.size() >= state.settings.maxSubscriptions()) {
+    private Subscription subscribePlain(Channel channel, SubscriptionRequest request, Batch batch) {
+        String durableName = request.getDurableName();
+        if (!durableName.isEmpty()) {
+            Subscription existing = state.durables.get(
+                    Subscription.durableKey(request.getClientID(), channel.name, durableName));
+            if (existing != null) {
+                if (existing.isOnline()) {
+                    throw new RequestRejected(ProtocolErrors.DUPLICATE_DURABLE);
+                }
+                return resume(existing, request, batch);
+            }
+        }
+        Subscription sub = create(channel, durableName, null, !durableName.isEmpty(), request, batch);
+        sub.lastSent = startingLastSent(channel, request);
+        channel.subscriptions.add(sub);
+        if (sub.durable) {
+            state.durables.put(sub.durableKey(), sub);
+        }
+        batch.onRollback(() -> {
+            channel.subscriptions.remove(sub);
+            state.durables.remove(sub.durableKey());
+        });
+        batch.store(new StoreOp.CreateSubscription(channel.id, sub.id, sub.toState(false).toByteArray()));
+        return sub;
+    }
+
+    private Subscription joinGroup(Channel channel, SubscriptionRequest request, Batch batch) {
+        boolean durable = !request.getDurableName().isEmpty();
+        String groupName = durable ? request.getDurableName() + ":" + request.getQGroup() : request.getQGroup();
+        QueueGroup group = channel.groups.get(groupName);
+        if (group != null && group.shadow != null) {
+            QueueGroup shadowed = group;
+            Subscription shadow = group.shadow;
+            group.shadow = null;
+            batch.onRollback(() -> shadowed.shadow = shadow);
+            return resume(shadow, request, batch);
+        }
+        if (group == null) {
+            // only a new group takes the start position; members joining later share the group's position
+            QueueGroup created = new QueueGroup(groupName, durable, startingLastSent(channel, request));
+            channel.groups.put(groupName, created);
+            batch.onRollback(() -> channel.groups.remove(groupName));
+            group = created;
+        }
+        Subscription sub = create(channel, "", group, durable, request, batch);
+        sub.lastSent = group.lastSent;
+        QueueGroup joined = group;
+        joined.members.add(sub);
+        batch.onRollback(() -> joined.members.remove(sub));
+        batch.store(new StoreOp.CreateSubscription(channel.id, sub.id, sub.toState(false).toByteArray()));
+        return sub;
+    }
+
+    /** A new subscription with a new ID, attached to the requesting client. */
+    private Subscription create(Channel channel, String durableName, QueueGroup group, boolean durable,
+                                SubscriptionRequest request, Batch batch) {
+        if (state.settings.maxSubscriptions() > 0 && channel.subscriptionCount() >= state.settings.maxSubscriptions()) {
             throw new RequestRejected(ProtocolErrors.TOO_MANY_SUBSCRIPTIONS);
         }
-        long id = ++state.maxSubscriptionId;
-        Subscription sub = new Subscription(id, channel, request.getClientID(), request.getInbox(),
-                state.newAckInbox(), request.getMaxInFlight(), request.getAckWaitInSecs(),
-                startingLastSent(channel, request));
-        state.addSubscription(sub);
+        Subscription sub = new Subscription(++state.maxSubscriptionId, channel, durableName, group, durable);
+        sub.attach(request.getClientID(), request.getInbox(), state.newAckInbox(), request.getMaxInFlight(),
+                request.getAckWaitInSecs());
+        state.goOnline(sub);
+        state.stats.subscriptions.incrementAndGet();
         batch.onRollback(() -> {
-            state.removeSubscription(sub);
+            state.goOffline(sub);
             state.maxSubscriptionId--;
+            state.stats.subscriptions.decrementAndGet();
         });
-        batch.store(new StoreOp.CreateSubscription(channel.id, id, sub.toState().toByteArray()));
+        return sub;
+    }
+
+    /**
+     * An offline durable or a group's shadow gets a client again: same ID, position and pending messages; the
+     * request's inbox, maxInFlight and ack wait; a new ack inbox; the start position is ignored.
+     */
+    private Subscription resume(Subscription sub, SubscriptionRequest request, Batch batch) {
+        String[] before = {sub.clientId, sub.storedClientId, sub.inbox, sub.ackInbox};
+        int beforeMaxInFlight = sub.maxInFlight;
+        int beforeAckWait = sub.ackWaitSeconds;
+        boolean beforeOnHold = sub.newOnHold;
+        sub.attach(request.getClientID(), request.getInbox(), state.newAckInbox(), request.getMaxInFlight(),
+                request.getAckWaitInSecs());
+        // redeliver what is pending first, flagged redelivered, then new messages
+        sub.newOnHold = !sub.pending.isEmpty();
+        if (sub.group != null) {
+            sub.group.members.add(sub);
+            sub.lastSent = Math.max(sub.lastSent, sub.group.lastSent);
+        }
+        state.goOnline(sub);
+        batch.onRollback(() -> {
+            state.goOffline(sub);
+            if (sub.group != null) {
+                sub.group.members.remove(sub);
+            }
+            sub.clientId = before[0];
+            sub.storedClientId = before[1];
+            sub.inbox = before[2];
+            sub.ackInbox = before[3];
+            sub.maxInFlight = beforeMaxInFlight;
+            sub.ackWaitSeconds = beforeAckWait;
+            sub.newOnHold = beforeOnHold;
+        });
+        batch.store(new StoreOp.UpdateSubscription(sub.channel.id, sub.id, sub.toState(false).toByteArray()));
         return sub;
     }
 
@@ -123,8 +219,8 @@ final class SubscriptionHandler {
         };
     }
 
-    /** Unsubscribe and subscription close (for plain subscriptions both delete it). */
-    void unsubscribe(InboundMessage message, Batch batch) {
+    /** Unsubscribe ({@code unsubscribe} true) and subscription close share the request and its checks. */
+    void unsubscribe(InboundMessage message, boolean unsubscribe, Batch batch) {
         batch.expectFailureReply(error -> subscriptionReply(message, "", error));
         UnsubscribeRequest request;
         try {
@@ -147,7 +243,7 @@ final class SubscriptionHandler {
             batch.reply(subscriptionReply(message, "", ProtocolErrors.UNKNOWN_CLIENT_ID));
             return;
         }
-        remove(sub, batch);
+        closer.close(sub, unsubscribe, batch);
         batch.reply(subscriptionReply(message, "", ""));
     }
 
@@ -157,18 +253,12 @@ final class SubscriptionHandler {
         if (byAckInbox != null && byAckInbox.channel == channel) {
             return byAckInbox;
         }
-        for (Subscription sub : channel.subscriptions) {
-            if (sub.inbox.equals(inbox)) {
+        for (Subscription sub : state.subscriptionsByAckInbox.values()) {
+            if (sub.channel == channel && sub.inbox.equals(inbox)) {
                 return sub;
             }
         }
         return null;
-    }
-
-    void remove(Subscription sub, Batch batch) {
-        state.removeSubscription(sub);
-        batch.onRollback(() -> state.addSubscription(sub));
-        batch.store(new StoreOp.DeleteSubscription(sub.channel.id, sub.id, sub.id == state.maxSubscriptionId));
     }
 
     void ack(InboundMessage message, Batch batch) {
@@ -182,12 +272,28 @@ final class SubscriptionHandler {
         } catch (InvalidProtocolBufferException e) {
             return;
         }
-        Long sentAt = sub.pending.remove(ack.getSequence());
-        if (sentAt == null) {
+        Subscription holder = sub;
+        if (!sub.pending.containsKey(ack.getSequence()) && sub.group != null) {
+            // the message may have moved to another member since (redelivery, a member that left)
+            holder = sub.group.members.stream().filter(m -> m.pending.containsKey(ack.getSequence()))
+                    .findFirst().orElse(sub);
+        }
+        acknowledge(holder, ack.getSequence(), batch);
+    }
+
+    /** Removes a sequence from the pending messages of a subscription (client acks and internal ones). */
+    void acknowledge(Subscription sub, long sequence, Batch batch) {
+        Long deadline = sub.pending.remove(sequence);
+        if (deadline == null) {
             return; // unknown or already acknowledged: a no-op
         }
-        long sequence = ack.getSequence();
-        batch.onRollback(() -> sub.pending.put(sequence, sentAt));
+        Integer redelivered = sub.redeliveryCounts().remove(sequence);
+        batch.onRollback(() -> {
+            sub.pending.put(sequence, deadline);
+            if (redelivered != null) {
+                sub.redeliveryCounts().put(sequence, redelivered);
+            }
+        });
         batch.store(new StoreOp.AckPending(sub.channel.id, sub.id, sequence, sequence >= sub.lastSent));
         batch.mayDeliver(sub);
     }
@@ -202,5 +308,4 @@ final class SubscriptionHandler {
         }
         return OutboundMessage.publish(message.replyTo(), response.build().toByteArray());
     }
-
 }

@@ -37,6 +37,11 @@ public class StanEndpoint implements NatsMessageListener {
     }
 
     @Override
+    public List<OutboundMessage> onTimer() {
+        return server.started() ? server.server().tick() : List.of();
+    }
+
+    @Override
     public void connectionChanged(boolean connected) {
         server.server().connectionChanged(connected);
     }

@@ -33,10 +33,9 @@ import java.util.logging.Logger;
 final class NatsActivation implements Work {
 
     private static final Logger LOG = Logger.getLogger(NatsActivation.class.getName());
-    private static final long POLL_MILLIS = 200;
 
     record Settings(String serverUrl, String connectionName, int maxBatchSize, int queueCapacity,
-                    Duration reconnectWait) {
+                    Duration reconnectWait, Duration timerInterval) {
     }
 
     private final Settings settings;
@@ -141,6 +140,8 @@ final class NatsActivation implements Work {
 
     private void deliverUntilReleased() throws InterruptedException {
         boolean reportedConnected = !connected;
+        long interval = settings.timerInterval().toNanos();
+        long nextTimer = System.nanoTime() + interval;
         List<InboundMessage> batch = new ArrayList<>(settings.maxBatchSize());
         while (!released) {
             if (reportedConnected != connected) {
@@ -148,7 +149,14 @@ final class NatsActivation implements Work {
                 final boolean state = reportedConnected;
                 callEndpoint(listener -> listener.connectionChanged(state));
             }
-            InboundMessage first = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+            long untilTimer = nextTimer - System.nanoTime();
+            if (untilTimer <= 0) {
+                // on time even under a steady load: the timer runs between batches
+                nextTimer = System.nanoTime() + interval;
+                callEndpoint(listener -> send(listener.onTimer()));
+                continue;
+            }
+            InboundMessage first = queue.poll(untilTimer, TimeUnit.NANOSECONDS);
             if (first == null) {
                 continue;
             }

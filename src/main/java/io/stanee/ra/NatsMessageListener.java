@@ -20,6 +20,12 @@ public interface NatsMessageListener {
      */
     List<OutboundMessage> onMessages(List<InboundMessage> batch);
 
+    /**
+     * Lets the application act on time (redeliveries, heartbeats): called every timer interval of the
+     * activation spec, between batches. Returns what to send, like {@link #onMessages}.
+     */
+    List<OutboundMessage> onTimer();
+
     /** Tells the application whether the NATS connection is currently up. */
     void connectionChanged(boolean connected);
 }

@@ -65,7 +65,8 @@ public class NatsResourceAdapter implements ResourceAdapter {
         }
         NatsActivation activation = new NatsActivation(
                 new NatsActivation.Settings(serverUrl, connectionName, natsSpec.getMaxBatchSize(),
-                        natsSpec.getQueueCapacity(), Duration.ofMillis(250)),
+                        natsSpec.getQueueCapacity(), Duration.ofMillis(250),
+                        Duration.ofMillis(natsSpec.getTimerIntervalMillis())),
                 factory);
         activations.put(factory, activation);
         try {

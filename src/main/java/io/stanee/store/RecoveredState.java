@@ -22,8 +22,12 @@ public record RecoveredState(byte[] serverInfo, List<Client> clients, List<Chann
     public record Channel(int channelId, String name, long first, long last, long count, long bytes,
                           List<Subscription> subscriptions) { }
 
-    /** A subscription with its serialized spb.SubState, last sent sequence and unacknowledged sequences. */
-    public record Subscription(long subId, byte[] subState, long lastSent, List<long[]> pendingRowsAndSeqs) { }
+    /**
+     * A subscription: its serialized spb.SubState, the highest sequence known to have been sent (from every
+     * source: the proto, the lastsent columns, the pending rows), its unacknowledged sequences and the highest
+     * SubsPending row number it used.
+     */
+    public record Subscription(long subId, byte[] subState, long lastSent, List<Long> pending, long maxRow) { }
 
     public boolean isNew() {
         return serverInfo == null;

@@ -20,6 +20,9 @@ public sealed interface StoreOp {
     /** Subscriptions row for a new subscription; {@code subState} is a serialized spb.SubState. */
     record CreateSubscription(int channelId, long subId, byte[] subState) implements StoreOp { }
 
+    /** New SubState of an existing subscription (durable resume or close, shadow, queue position hand-over). */
+    record UpdateSubscription(int channelId, long subId, byte[] subState) implements StoreOp { }
+
     /**
      * Removes a subscription and its SubsPending rows. The subscription holding the highest ID is only marked
      * deleted, so that IDs are never reused after a restart (SubsPending rows are keyed by subscription ID alone).

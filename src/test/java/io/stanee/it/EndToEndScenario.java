@@ -2,6 +2,8 @@ package io.stanee.it;
 
 import io.nats.streaming.Message;
 import io.nats.streaming.StreamingConnection;
+import io.nats.streaming.Subscription;
+import io.nats.streaming.SubscriptionOptions;
 import io.stanee.testing.LibertyServer;
 import io.stanee.testing.StanClients;
 import io.stanee.testing.TestDatabase;
@@ -14,6 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,7 +48,7 @@ abstract class EndToEndScenario {
         } else {
             database().recreate(true);
         }
-        liberty.configure(database().libertyVariables()).start();
+        liberty.configure(database().libertyVariables(liberty)).start();
     }
 
     @AfterAll
@@ -129,6 +134,90 @@ abstract class EndToEndScenario {
             assertEquals(2, received.size());
             assertArrayEquals(payload(2), received.get(1).getData());
         }
+    }
+
+    @Test
+    void aNewOnlySubscriberGetsOnlyWhatIsPublishedAfterIt() throws Exception {
+        String channel = channel("new-only");
+        try (StreamingConnection connection = StanClients.connect("e2e-new-only")) {
+            connection.publish(channel, payload(1));
+            BlockingQueue<Message> received = new LinkedBlockingQueue<>();
+            Subscription subscription = connection.subscribe(channel, received::add);
+            connection.publish(channel, payload(2));
+            Message message = received.poll(10, TimeUnit.SECONDS);
+            assertEquals(2, message.getSequence());
+            assertArrayEquals(payload(2), message.getData());
+            assertEquals(null, received.poll(500, TimeUnit.MILLISECONDS), "nothing else");
+            subscription.unsubscribe();
+        }
+    }
+
+    @Test
+    void manualAcksAndMaxInFlightPaceTheDelivery() throws Exception {
+        String channel = channel("manual-ack");
+        try (StreamingConnection connection = StanClients.connect("e2e-manual-ack")) {
+            for (int i = 1; i <= 25; i++) {
+                connection.publish(channel, payload(i));
+            }
+            BlockingQueue<Message> received = new LinkedBlockingQueue<>();
+            Subscription subscription = connection.subscribe(channel, received::add,
+                    new SubscriptionOptions.Builder().deliverAllAvailable().manualAcks().maxInFlight(10).build());
+            List<Message> firstTen = take(received, 10);
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L),
+                    firstTen.stream().map(Message::getSequence).toList());
+            assertEquals(null, received.poll(1, TimeUnit.SECONDS), "no 11th message before an ack");
+            for (Message message : firstTen) {
+                message.ack();
+            }
+            List<Message> next = take(received, 10);
+            assertEquals(11, next.get(0).getSequence());
+            assertEquals(20, next.get(9).getSequence());
+            for (Message message : next) {
+                message.ack();
+            }
+            assertEquals(25, take(received, 5).get(4).getSequence());
+            subscription.unsubscribe();
+        }
+    }
+
+    @Test
+    void unsubscribedSubscriptionsGetNothingMore() throws Exception {
+        String channel = channel("unsubscribe");
+        try (StreamingConnection connection = StanClients.connect("e2e-unsubscribe")) {
+            BlockingQueue<Message> received = new LinkedBlockingQueue<>();
+            Subscription subscription = connection.subscribe(channel, received::add);
+            connection.publish(channel, payload(1));
+            assertEquals(1, take(received, 1).get(0).getSequence());
+            subscription.unsubscribe();
+            connection.publish(channel, payload(2));
+            assertEquals(null, received.poll(1, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void metricsAndHealthAreServed() throws Exception {
+        String channel = channel("metrics");
+        try (StreamingConnection connection = StanClients.connect("e2e-metrics")) {
+            connection.publish(channel, payload(1));
+            String metrics = liberty.get("/metrics?scope=application");
+            assertTrue(metrics.startsWith("200 "), metrics);
+            assertTrue(metrics.matches("(?s).*stan_messages_in\\{[^}]*} [1-9].*"), metrics);
+            assertTrue(metrics.matches("(?s).*stan_clients\\{[^}]*} [1-9].*"), metrics);
+            assertTrue(metrics.contains("stan_channels"), metrics);
+        }
+        String health = liberty.get("/health");
+        assertTrue(health.startsWith("200 "), health);
+        assertTrue(health.contains("\"nats\"") && health.contains("\"datasource\""), health);
+    }
+
+    static List<Message> take(BlockingQueue<Message> queue, int count) throws InterruptedException {
+        List<Message> taken = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Message message = queue.poll(10, TimeUnit.SECONDS);
+            assertTrue(message != null, "message " + (i + 1) + " of " + count + " arrived");
+            taken.add(message);
+        }
+        return taken;
     }
 
     @Test

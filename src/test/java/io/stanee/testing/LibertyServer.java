@@ -55,9 +55,14 @@ public final class LibertyServer {
         return this;
     }
 
-    /** Removes the embedded Derby database, so the next start begins with an empty store. */
+    /** Where the tests keep their embedded Derby database (apart from the one `mvn liberty:run` uses). */
+    public Path derbyDirectory() {
+        return serverDir.resolve("databases/stanee-it");
+    }
+
+    /** Removes the tests' embedded Derby database, so the next start begins with an empty store. */
     public void deleteDerbyDatabase() throws IOException {
-        deleteTree(serverDir.resolve("databases"));
+        deleteTree(derbyDirectory());
     }
 
     /** Starts the server and waits until stan-ee reports ready (NATS connected, datasource up). */

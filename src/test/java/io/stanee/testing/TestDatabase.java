@@ -67,10 +67,13 @@ public enum TestDatabase {
     }
 
     /** The Liberty variables that point stan-ee at this database. */
-    public Map<String, String> libertyVariables() {
+    public Map<String, String> libertyVariables(LibertyServer liberty) {
         Map<String, String> variables = new LinkedHashMap<>();
         switch (this) {
-            case DERBY -> variables.put("stan.db", "derby");
+            case DERBY -> {
+                variables.put("stan.db", "derby");
+                variables.put("stan.derby.dir", liberty.derbyDirectory().toString());
+            }
             case POSTGRES -> {
                 variables.put("stan.db", "postgres");
                 variables.put("stan.db.name", NAME);

@@ -122,6 +122,8 @@ public class JpaStore implements Store {
                 insert(new ChannelRow(c.channelId(), c.name(), c.maxMsgs(), c.maxBytes(), c.maxAge()));
             } else if (op instanceof StoreOp.CreateSubscription s) {
                 insert(new SubscriptionRow(s.channelId(), s.subId(), s.subState()));
+            } else if (op instanceof StoreOp.UpdateSubscription u) {
+                updateSubscription(u);
             } else if (op instanceof StoreOp.DeleteSubscription d) {
                 deleteSubscription(d);
             } else if (op instanceof StoreOp.InitServer init) {
@@ -137,6 +139,16 @@ public class JpaStore implements Store {
                 insert(new ServerInfoRow(init.clusterId(), init.serverInfo()));
             } else {
                 row.update(init.clusterId(), init.serverInfo());
+            }
+        }
+
+        /** Go: update the proto; if no row was there, insert it. */
+        private void updateSubscription(StoreOp.UpdateSubscription u) {
+            int updated = execute(em.createQuery(
+                            "UPDATE SubscriptionRow s SET s.proto = :p WHERE s.channelId = :c AND s.subId = :sub")
+                    .setParameter("p", u.subState()).setParameter("c", u.channelId()).setParameter("sub", u.subId()));
+            if (updated == 0) {
+                insert(new SubscriptionRow(u.channelId(), u.subId(), u.subState()));
             }
         }
 
@@ -170,12 +182,12 @@ public class JpaStore implements Store {
         }
 
         /** Runs a bulk statement after the inserts queued before it, so the database sees them in order. */
-        private void execute(jakarta.persistence.Query statement) {
+        private int execute(jakarta.persistence.Query statement) {
             if (unflushedInserts) {
                 em.flush();
                 unflushedInserts = false;
             }
-            statement.executeUpdate();
+            return statement.executeUpdate();
         }
     }
 }

@@ -48,6 +48,28 @@ public class PendingRow {
         this.seq = seq;
     }
 
+    public long row() {
+        return row;
+    }
+
+    public long seq() {
+        return seq;
+    }
+
+    public long lastSent() {
+        return lastSent;
+    }
+
+    /** JSON array of pending sequences (caching layout), or null. */
+    public byte[] pending() {
+        return pending;
+    }
+
+    /** JSON array of acknowledged sequences (caching layout), or null. */
+    public byte[] acks() {
+        return acks;
+    }
+
     /** The primary key PK_MsgPendingKey (subid, row). */
     public static class Key implements Serializable {
         private long subId;

@@ -4,8 +4,12 @@ import io.stanee.store.RecoveredState;
 import io.stanee.store.StoreException;
 import jakarta.persistence.EntityManager;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.stanee.protocol.spb.ServerProtocol.SubState;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 
 /** Reads what a restart needs from the tables (see docs: sql-store.md, "Recovery"). */
 final class Recovery {
@@ -44,9 +48,51 @@ final class Recovery {
                 .setParameter("c", row.id())
                 .getSingleResult();
         long count = ((Number) totals[2]).longValue();
+        long first;
         long maxSeq = Math.max(row.maxSeq(), count == 0 ? 0 : ((Number) totals[1]).longValue());
-        long first = count == 0 ? maxSeq + 1 : ((Number) totals[0]).longValue();
+        first = count == 0 ? maxSeq + 1 : ((Number) totals[0]).longValue();
         long bytes = totals[3] == null ? 0 : ((Number) totals[3]).longValue();
-        return new RecoveredState.Channel(row.id(), row.name(), first, maxSeq, count, bytes, List.of());
+        List<RecoveredState.Subscription> subscriptions = new ArrayList<>();
+        for (SubscriptionRow sub : em.createQuery("SELECT s FROM SubscriptionRow s WHERE s.channelId = :c "
+                + "AND s.deleted = FALSE ORDER BY s.subId", SubscriptionRow.class).setParameter("c", row.id())
+                .getResultList()) {
+            RecoveredState.Subscription recovered = subscription(sub);
+            subscriptions.add(recovered);
+            maxSeq = Math.max(maxSeq, recovered.lastSent());
+        }
+        if (count == 0) {
+            first = maxSeq + 1; // an empty channel continues numbering after everything ever sent
+        }
+        return new RecoveredState.Channel(row.id(), row.name(), first, maxSeq, count, bytes, subscriptions);
+    }
+
+    /**
+     * A subscription and its SubsPending rows, read in row order: one sequence per row in the no-caching layout,
+     * JSON arrays of pending and acknowledged sequences in the caching layout (acks cancel what earlier rows
+     * left pending).
+     */
+    private RecoveredState.Subscription subscription(SubscriptionRow sub) {
+        TreeSet<Long> pending = new TreeSet<>();
+        long lastSent = sub.lastSent();
+        long maxRow = 0;
+        for (PendingRow row : em.createQuery("SELECT p FROM PendingRow p WHERE p.subId = :s ORDER BY p.row",
+                PendingRow.class).setParameter("s", sub.subId()).getResultList()) {
+            maxRow = Math.max(maxRow, row.row());
+            lastSent = Math.max(lastSent, row.lastSent());
+            if (row.seq() > 0) {
+                pending.add(row.seq());
+                lastSent = Math.max(lastSent, row.seq());
+            }
+            pending.addAll(JsonSequences.parse(row.pending()));
+            pending.removeAll(JsonSequences.parse(row.acks()));
+        }
+        long protoLastSent = 0;
+        try {
+            protoLastSent = sub.proto() == null ? 0 : SubState.parseFrom(sub.proto()).getLastSent();
+        } catch (InvalidProtocolBufferException e) {
+            // an undecodable proto is reported when the server restores the subscription
+        }
+        lastSent = Math.max(lastSent, protoLastSent);
+        return new RecoveredState.Subscription(sub.subId(), sub.proto(), lastSent, List.copyOf(pending), maxRow);
     }
 }

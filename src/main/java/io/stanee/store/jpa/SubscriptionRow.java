@@ -41,6 +41,18 @@ public class SubscriptionRow {
         this.proto = proto;
     }
 
+    public long subId() {
+        return subId;
+    }
+
+    public long lastSent() {
+        return lastSent;
+    }
+
+    public byte[] proto() {
+        return proto;
+    }
+
     /** The primary key PK_SubKey (id, subid). */
     public static class Key implements Serializable {
         private int channelId;

@@ -1,0 +1,36 @@
+package io.stanee.store.jpa;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonReader;
+
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The JSON arrays of sequences the Go server writes into SubsPending.pending and .acks in caching mode
+ * (Go encoding/json of a []uint64, e.g. "[12,10,11]"; NULL or "null" when empty), read with Jakarta JSON-P.
+ */
+final class JsonSequences {
+
+    private JsonSequences() {
+    }
+
+    static List<Long> parse(byte[] json) {
+        List<Long> sequences = new ArrayList<>();
+        if (json == null || json.length == 0) {
+            return sequences;
+        }
+        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(json))) {
+            var value = reader.readValue();
+            if (value instanceof JsonArray array) {
+                for (JsonNumber number : array.getValuesAs(JsonNumber.class)) {
+                    sequences.add(number.longValue());
+                }
+            }
+        }
+        return sequences;
+    }
+}

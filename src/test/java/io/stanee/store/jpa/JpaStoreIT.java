@@ -1,0 +1,184 @@
+package io.stanee.store.jpa;
+
+import com.google.protobuf.Message;
+import io.stanee.protocol.pb.Protocol.MsgProto;
+import io.stanee.store.RecoveredState;
+import io.stanee.store.Store;
+import io.stanee.store.StoreBatch;
+import io.stanee.store.StoreException;
+import io.stanee.store.StoreOp;
+import io.stanee.store.StoredMessage;
+import jakarta.annotation.Resource;
+import jakarta.ejb.EJB;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.EmptyAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import javax.sql.DataSource;
+import java.io.File;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The store service in a real Open Liberty (Arquillian, managed container) on embedded Derby: the EJB, its JTA
+ * transactions and the JPA mapping onto the Go server's tables.
+ */
+@ExtendWith(ArquillianExtension.class)
+class JpaStoreIT {
+
+    @Deployment
+    static WebArchive deployment() throws Exception {
+        File protobuf = new File(Message.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return ShrinkWrap.create(WebArchive.class, "store-it.war")
+                .addPackages(true, "io.stanee.store", "io.stanee.protocol")
+                .addAsResource("META-INF/persistence.xml")
+                .addAsResource(new File("sql/derby.db.sql"), "META-INF/sql/derby.db.sql")
+                .addAsLibraries(protobuf)
+                .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
+    }
+
+    @EJB
+    Store store;
+
+    @Resource(lookup = "jdbc/stanee")
+    DataSource dataSource;
+
+    @BeforeEach
+    void emptyStore() throws Exception {
+        SchemaGuard.verify(dataSource);
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            for (String table : SchemaGuard.TABLES.keySet()) {
+                statement.executeUpdate("DELETE FROM " + table);
+            }
+        }
+    }
+
+    private static byte[] msg(String channel, long seq) {
+        return MsgProto.newBuilder().setSequence(seq).setSubject(channel)
+                .setData(com.google.protobuf.ByteString.copyFromUtf8("payload " + seq))
+                .setTimestamp(1_000_000L * seq).build().toByteArray();
+    }
+
+    private void apply(StoreOp... ops) {
+        StoreBatch batch = new StoreBatch();
+        for (StoreOp op : ops) {
+            batch.add(op);
+        }
+        store.apply(batch);
+    }
+
+    @Test
+    void aBatchOfPublishesIsStoredAndRecovered() {
+        StoreBatch batch = new StoreBatch();
+        batch.add(new StoreOp.InitServer("test-cluster", new byte[]{1, 2, 3}));
+        batch.add(new StoreOp.CreateChannel(1, "orders", 1_000_000, 1_024_000_000L, 0));
+        long bytes = 0;
+        for (long seq = 1; seq <= 1000; seq++) {
+            byte[] data = msg("orders", seq);
+            bytes += data.length;
+            batch.add(new StoreOp.AddMessage(1, seq, 1_000_000L * seq, data));
+        }
+        store.apply(batch);
+
+        List<StoredMessage> page = store.messages(1, 101, 50);
+        assertEquals(50, page.size());
+        assertEquals(101, page.get(0).sequence());
+        assertArrayEquals(msg("orders", 150), page.get(49).data());
+
+        RecoveredState recovered = store.recover();
+        assertArrayEquals(new byte[]{1, 2, 3}, recovered.serverInfo());
+        RecoveredState.Channel channel = recovered.channels().get(0);
+        assertEquals("orders", channel.name());
+        assertEquals(1, channel.first());
+        assertEquals(1000, channel.last());
+        assertEquals(1000, channel.count());
+        assertEquals(bytes, channel.bytes());
+    }
+
+    @Test
+    void aFailingBatchLeavesNothingBehind() {
+        apply(new StoreOp.InitServer("test-cluster", new byte[0]), new StoreOp.CreateChannel(1, "orders", 0, 0, 0),
+                new StoreOp.AddMessage(1, 1, 1, msg("orders", 1)));
+        StoreBatch failing = new StoreBatch();
+        failing.add(new StoreOp.CreateChannel(2, "other", 0, 0, 0));
+        failing.add(new StoreOp.AddMessage(2, 1, 1, msg("other", 1)));
+        failing.add(new StoreOp.AddMessage(1, 1, 1, msg("orders", 1))); // duplicate key: the batch must fail
+        assertThrows(StoreException.class, () -> store.apply(failing));
+
+        assertTrue(store.messages(2, 1, 10).isEmpty(), "no message of the failed batch");
+        assertEquals(1, store.recover().channels().size(), "no channel of the failed batch");
+    }
+
+    @Test
+    void acknowledgedPendingRowsGoAndTheLastSentIsKept() throws Exception {
+        apply(new StoreOp.InitServer("test-cluster", new byte[0]),
+                new StoreOp.CreateChannel(1, "orders", 0, 0, 0),
+                new StoreOp.CreateSubscription(1, 7, new byte[]{9}),
+                new StoreOp.AddPending(7, 1, 1), new StoreOp.AddPending(7, 2, 2), new StoreOp.AddPending(7, 3, 3));
+        apply(new StoreOp.AckPending(1, 7, 1, false), new StoreOp.AckPending(1, 7, 3, true));
+
+        assertEquals(List.of(2L), longs("SELECT seq FROM SubsPending WHERE subid = 7"));
+        assertEquals(List.of(3L), longs("SELECT lastsent FROM Subscriptions WHERE subid = 7"));
+    }
+
+    @Test
+    void theHighestSubscriptionIdSurvivesItsDeletion() throws Exception {
+        apply(new StoreOp.InitServer("test-cluster", new byte[0]),
+                new StoreOp.CreateChannel(1, "orders", 0, 0, 0),
+                new StoreOp.CreateSubscription(1, 4, new byte[0]),
+                new StoreOp.CreateSubscription(1, 5, new byte[0]),
+                new StoreOp.AddPending(5, 1, 1));
+        apply(new StoreOp.DeleteSubscription(1, 4, false), new StoreOp.DeleteSubscription(1, 5, true));
+
+        assertEquals(List.of(5L), longs("SELECT subid FROM Subscriptions"), "only the marker row is left");
+        assertTrue(longs("SELECT seq FROM SubsPending").isEmpty());
+        assertEquals(5, store.recover().maxSubscriptionId(), "IDs are never reused");
+    }
+
+    @Test
+    void clientsAreReplacedAndRecovered() {
+        apply(new StoreOp.InitServer("test-cluster", new byte[0]),
+                new StoreOp.AddClient("me", "_INBOX.old", new byte[]{1}));
+        apply(new StoreOp.AddClient("me", "_INBOX.new", new byte[]{2}), new StoreOp.AddClient("you", "_INBOX.y", null));
+        apply(new StoreOp.DeleteClient("you"));
+
+        List<RecoveredState.Client> clients = store.recover().clients();
+        assertEquals(1, clients.size());
+        assertEquals("_INBOX.new", clients.get(0).hbInbox());
+        assertArrayEquals(new byte[]{2}, clients.get(0).clientInfo());
+    }
+
+    @Test
+    void timeDeltaStartFindsTheFirstMessageAtOrAfterATimestamp() {
+        apply(new StoreOp.CreateChannel(1, "orders", 0, 0, 0),
+                new StoreOp.AddMessage(1, 1, 100, msg("orders", 1)),
+                new StoreOp.AddMessage(1, 2, 200, msg("orders", 2)),
+                new StoreOp.AddMessage(1, 3, 300, msg("orders", 3)));
+        assertEquals(2, store.firstSequenceAtOrAfter(1, 150));
+        assertEquals(1, store.firstSequenceAtOrAfter(1, 0));
+        assertEquals(0, store.firstSequenceAtOrAfter(1, 301));
+    }
+
+    private List<Long> longs(String sql) throws Exception {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            List<Long> values = new java.util.ArrayList<>();
+            while (rs.next()) {
+                values.add(rs.getLong(1));
+            }
+            return values;
+        }
+    }
+}
