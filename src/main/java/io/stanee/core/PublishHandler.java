@@ -78,6 +78,11 @@ final class PublishHandler {
         });
         batch.store(new StoreOp.AddMessage(channel.id, sequence, timestamp, data));
         channel.subscriptions.forEach(batch::mayDeliver);
+        for (QueueGroup group : channel.groups.values()) {
+            if (!group.members.isEmpty()) {
+                batch.mayDeliver(group.members.get(0)); // delivery goes to the group, through any member
+            }
+        }
     }
 
     /** With a connID (protocol 1) the client is known by it alone, so a replaced connection is refused. */

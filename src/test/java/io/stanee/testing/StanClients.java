@@ -25,14 +25,20 @@ public final class StanClients {
     }
 
     public static StreamingConnection connect(String clientId) throws IOException, InterruptedException {
-        Options options = new Options.Builder()
+        return connect(clientId, options -> { });
+    }
+
+    /** Connects with the tests' defaults, adjusted by {@code customizer}. */
+    public static StreamingConnection connect(String clientId, java.util.function.Consumer<Options.Builder> customizer)
+            throws IOException, InterruptedException {
+        Options.Builder options = new Options.Builder()
                 .natsUrl(NATS_URL)
                 .clusterId(CLUSTER_ID)
                 .clientId(clientId)
                 .connectWait(Duration.ofSeconds(5))
-                .pubAckWait(Duration.ofSeconds(30))
-                .build();
-        return NatsStreaming.connect(CLUSTER_ID, clientId, options);
+                .pubAckWait(Duration.ofSeconds(30));
+        customizer.accept(options);
+        return NatsStreaming.connect(CLUSTER_ID, clientId, options.build());
     }
 
     /** Subscribes with deliver-all and waits until {@code expected} messages arrived (or the timeout passed). */
