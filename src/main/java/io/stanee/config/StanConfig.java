@@ -1,11 +1,14 @@
 package io.stanee.config;
 
+import io.stanee.core.ChannelLimits;
 import io.stanee.core.ServerSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Every option of the STAN core, with the Go server's names and defaults. The NATS URL ({@code stan.nats_server})
@@ -32,11 +35,22 @@ public class StanConfig {
 
     @Inject
     @ConfigProperty(name = "stan.max_msgs", defaultValue = "1000000")
-    int maxMsgs;
+    long maxMsgs;
 
     @Inject
     @ConfigProperty(name = "stan.max_bytes", defaultValue = "1024000000")
     long maxBytes;
+
+    @Inject
+    @ConfigProperty(name = "stan.max_age", defaultValue = "0")
+    String maxAge;
+
+    @Inject
+    @ConfigProperty(name = "stan.max_inactivity", defaultValue = "0")
+    String maxInactivity;
+
+    @Inject
+    Config config;
 
     @Inject
     @ConfigProperty(name = "stan.hb_interval", defaultValue = "30s")
@@ -61,6 +75,16 @@ public class StanConfig {
         requireNonNegative(maxSubscriptions, "max subscriptions limit cannot be negative (%d)");
         requireNonNegative(maxMsgs, "max messages limit cannot be negative (%d)");
         requireNonNegative(maxBytes, "max bytes limit cannot be negative (%d)");
+        Duration age = GoDurations.parse("stan.max_age", maxAge);
+        Duration inactivity = GoDurations.parse("stan.max_inactivity", maxInactivity);
+        ChannelLimits limits = new ChannelLimits(maxMsgs, maxBytes, age.toNanos(), maxSubscriptions,
+                inactivity.toNanos());
+        Map<String, ChannelLimits.Override> perChannel = PerChannelLimits.read(config);
+        long literal = perChannel.keySet().stream().filter(n -> !n.contains("*") && !n.contains(">")).count();
+        if (maxChannels > 0 && literal > maxChannels) {
+            throw new IllegalArgumentException(String.format(
+                    "too many channels defined (%d). The max channels limit is set to %d", literal, maxChannels));
+        }
         if (clusterId.isBlank()) {
             throw new IllegalArgumentException("stan.cluster_id must not be empty");
         }
@@ -73,8 +97,8 @@ public class StanConfig {
             throw new IllegalArgumentException("stan.hb_interval and stan.hb_timeout must be positive, "
                     + "stan.hb_fail_count not negative");
         }
-        return new ServerSettings(clusterId, discoverPrefix, maxChannels, maxSubscriptions, maxMsgs, maxBytes, 0,
-                interval, timeout, heartbeatFailCount, windowMessages);
+        return new ServerSettings(clusterId, discoverPrefix, maxChannels, limits, perChannel, interval, timeout,
+                heartbeatFailCount, windowMessages);
     }
 
     private static void requireNonNegative(long value, String format) {

@@ -23,6 +23,7 @@ final class Batch {
     private final List<OutboundMessage> deliveries = new ArrayList<>();
     private final Deque<Runnable> undo = new ArrayDeque<>();
     private final Set<Subscription> toDeliver = new LinkedHashSet<>();
+    private final Set<Channel> published = new LinkedHashSet<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
     private Function<String, OutboundMessage> failureReply;
 
@@ -66,6 +67,15 @@ final class Batch {
     /** The subscription may be able to take more messages once the requests are processed. */
     void mayDeliver(Subscription subscription) {
         toDeliver.add(subscription);
+    }
+
+    /** The channel received messages in this batch: its size limits are checked before delivery. */
+    void published(Channel channel) {
+        published.add(channel);
+    }
+
+    Set<Channel> publishedChannels() {
+        return published;
     }
 
     Set<Subscription> subscriptionsToDeliver() {

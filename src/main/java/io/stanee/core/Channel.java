@@ -13,6 +13,13 @@ final class Channel {
 
     final int id;
     final String name;
+    final ChannelLimits limits;
+    /** Last publish, creation, or departure of the last active subscription (nanoseconds): for max_inactivity. */
+    long lastActivity;
+    /** The "Reached limits" warning is logged once per channel. */
+    boolean limitsWarned;
+    /** When the age limit was last checked (nanoseconds). */
+    long lastAgeCheck;
     long first;
     long last;
     long count;
@@ -23,9 +30,11 @@ final class Channel {
     final Map<String, QueueGroup> groups = new HashMap<>();
     final MessageWindow window;
 
-    Channel(int id, String name, long first, long last, long count, long bytes, int windowSize) {
+    Channel(int id, String name, ChannelLimits limits, long first, long last, long count, long bytes,
+            int windowSize) {
         this.id = id;
         this.name = name;
+        this.limits = limits;
         this.first = first;
         this.last = last;
         this.count = count;
@@ -40,6 +49,21 @@ final class Channel {
             count += group.members.size() + (group.shadow != null ? 1 : 0);
         }
         return count;
+    }
+
+    /** Whether any client is attached: offline durables and shadows do not keep a channel active. */
+    boolean hasActiveSubscriptions() {
+        for (Subscription sub : subscriptions) {
+            if (sub.isOnline()) {
+                return true;
+            }
+        }
+        for (QueueGroup group : groups.values()) {
+            if (!group.members.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Timestamps are never older than the channel's previous one (non-decreasing, as in the Go server). */

@@ -43,7 +43,7 @@ final class PublishHandler {
         }
         Channel channel;
         try {
-            channel = state.channel(pub.getSubject(), batch);
+            channel = state.channel(pub.getSubject(), nanoClock.getAsLong(), batch);
         } catch (RequestRejected e) {
             batch.reply(pubAck(message, pub.getGuid(), e.getMessage()));
             return;
@@ -64,6 +64,8 @@ final class PublishHandler {
                 .build()
                 .toByteArray();
         long previousTimestamp = channel.lastTimestamp;
+        long previousActivity = channel.lastActivity;
+        channel.lastActivity = nanoClock.getAsLong();
         channel.last = sequence;
         channel.count++;
         channel.bytes += data.length;
@@ -75,7 +77,9 @@ final class PublishHandler {
             channel.count--;
             channel.bytes -= data.length;
             channel.lastTimestamp = previousTimestamp;
+            channel.lastActivity = previousActivity;
         });
+        batch.published(channel);
         batch.store(new StoreOp.AddMessage(channel.id, sequence, timestamp, data));
         channel.subscriptions.forEach(batch::mayDeliver);
         for (QueueGroup group : channel.groups.values()) {

@@ -34,14 +34,17 @@ final class ServerState {
     long clientGenerations;
     private final SecureRandom random = new SecureRandom();
 
+    final LimitsResolver limits;
+
     ServerState(ServerSettings settings, Store store, ServerStats stats) {
         this.settings = settings;
         this.store = store;
         this.stats = stats;
+        this.limits = new LimitsResolver(settings.limits(), settings.perChannel());
     }
 
     /** The channel, created (and stored) if new. */
-    Channel channel(String name, Batch batch) {
+    Channel channel(String name, long now, Batch batch) {
         Channel channel = channels.get(name);
         if (channel != null) {
             return channel;
@@ -56,24 +59,30 @@ final class ServerState {
             throw new RequestRejected(ProtocolErrors.TOO_MANY_CHANNELS);
         }
         int id = ++maxChannelId;
-        Channel created = new Channel(id, name, 1, 0, 0, 0, settings.windowMessages());
+        ChannelLimits channelLimits = limits.forChannel(name);
+        Channel created = new Channel(id, name, channelLimits, 1, 0, 0, 0, settings.windowMessages());
+        created.lastActivity = now;
         addChannel(created);
-        stats.channels.incrementAndGet();
-        batch.store(new StoreOp.CreateChannel(id, name, settings.maxMsgs(), settings.maxBytes(),
-                settings.maxAgeNanos()));
+        batch.store(new StoreOp.CreateChannel(id, name, (int) Math.min(Integer.MAX_VALUE, channelLimits.maxMsgs()),
+                channelLimits.maxBytes(), channelLimits.maxAgeNanos()));
         batch.onRollback(() -> {
-            channels.remove(name);
-            channelNamesByLowerCase.remove(name.toLowerCase(Locale.ROOT));
+            removeChannel(created);
             maxChannelId--;
-            stats.channels.decrementAndGet();
         });
         return created;
+    }
+
+    void removeChannel(Channel channel) {
+        channels.remove(channel.name);
+        channelNamesByLowerCase.remove(channel.name.toLowerCase(Locale.ROOT));
+        stats.channels.decrementAndGet();
     }
 
     void addChannel(Channel channel) {
         channels.put(channel.name, channel);
         channelNamesByLowerCase.put(channel.name.toLowerCase(Locale.ROOT), channel.name);
         maxChannelId = Math.max(maxChannelId, channel.id);
+        stats.channels.incrementAndGet();
     }
 
     void addClient(Client client) {

@@ -37,9 +37,13 @@ public final class StanServer {
     private final SubscriptionHandler subscriptions;
     private final Delivery delivery;
     private final Heartbeats heartbeats;
+    private final LimitsEnforcer limits;
+    private final LongSupplier nanoClock;
 
     public StanServer(ServerSettings settings, Store store, LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         this.state = new ServerState(settings, store, new ServerStats());
+        this.limits = new LimitsEnforcer(state, nanoClock);
         SubscriptionCloser closer = new SubscriptionCloser(state, nanoClock);
         this.subscriptions = new SubscriptionHandler(state, closer, nanoClock);
         this.connections = new ConnectionHandler(state, closer);
@@ -92,10 +96,11 @@ public final class StanServer {
         state.maxSubscriptionId = recovered.maxSubscriptionId();
         SubscriptionRecovery subscriptionRecovery = new SubscriptionRecovery(state);
         for (RecoveredState.Channel stored : recovered.channels()) {
-            Channel channel = new Channel(stored.channelId(), stored.name(), stored.first(), stored.last(),
-                    stored.count(), stored.bytes(), state.settings.windowMessages());
+            // limits come from the configuration of today, not from the stored row (as in the Go server)
+            Channel channel = new Channel(stored.channelId(), stored.name(), state.limits.forChannel(stored.name()),
+                    stored.first(), stored.last(), stored.count(), stored.bytes(), state.settings.windowMessages());
+            channel.lastActivity = nanoClock.getAsLong();
             state.addChannel(channel);
-            state.stats.channels.incrementAndGet();
             stored.subscriptions().forEach(sub -> subscriptionRecovery.restore(channel, sub));
         }
     }
@@ -131,11 +136,14 @@ public final class StanServer {
     public List<OutboundMessage> tick() {
         Batch batch = new Batch();
         heartbeats.sendDue(batch);
+        limits.expireByAge(batch);
+        limits.deleteInactiveChannels(batch);
         delivery.redeliverExpired(batch);
         return commit(batch, List.of());
     }
 
     private List<OutboundMessage> commit(Batch batch, List<InboundMessage> requests) {
+        batch.publishedChannels().forEach(channel -> limits.enforceSize(channel, batch));
         delivery.deliverAll(batch);
         try {
             if (!batch.storeBatch().isEmpty()) {

@@ -34,6 +34,9 @@ final class SubscriptionCloser {
     void close(Subscription sub, boolean unsubscribe, Batch batch) {
         state.goOffline(sub);
         batch.onRollback(() -> state.goOnline(sub));
+        long activity = sub.channel.lastActivity;
+        sub.channel.lastActivity = nanoClock.getAsLong(); // the inactivity clock starts when it is left alone
+        batch.onRollback(() -> sub.channel.lastActivity = activity);
         if (sub.group != null) {
             leaveGroup(sub, unsubscribe, batch);
         } else if (sub.durable && !unsubscribe) {

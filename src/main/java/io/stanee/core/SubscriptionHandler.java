@@ -44,7 +44,7 @@ final class SubscriptionHandler {
             return;
         }
         try {
-            Channel channel = state.channel(request.getSubject(), batch);
+            Channel channel = state.channel(request.getSubject(), nanoClock.getAsLong(), batch);
             Subscription sub = request.getQGroup().isEmpty()
                     ? subscribePlain(channel, request, batch)
                     : joinGroup(channel, request, batch);
@@ -138,7 +138,7 @@ final class SubscriptionHandler {
     /** A new subscription with a new ID, attached to the requesting client. */
     private Subscription create(Channel channel, String durableName, QueueGroup group, boolean durable,
                                 SubscriptionRequest request, Batch batch) {
-        if (state.settings.maxSubscriptions() > 0 && channel.subscriptionCount() >= state.settings.maxSubscriptions()) {
+        if (channel.limits.maxSubscriptions() > 0 && channel.subscriptionCount() >= channel.limits.maxSubscriptions()) {
             throw new RequestRejected(ProtocolErrors.TOO_MANY_SUBSCRIPTIONS);
         }
         Subscription sub = new Subscription(++state.maxSubscriptionId, channel, durableName, group, durable);

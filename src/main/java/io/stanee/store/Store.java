@@ -17,6 +17,12 @@ public interface Store {
     /** Up to {@code max} stored messages of a channel, from sequence {@code fromSeq} upwards, in order. */
     List<StoredMessage> messages(int channelId, long fromSeq, int max);
 
+    /** Sequence and size of up to {@code max} stored messages of a channel from {@code fromSeq}, in order. */
+    List<long[]> messageSizes(int channelId, long fromSeq, int max);
+
+    /** Count, highest sequence and total size of a channel's messages stamped at or before {@code timestamp}. */
+    long[] messagesUpTo(int channelId, long timestamp);
+
     /** The lowest sequence of a channel whose timestamp is at or after {@code timestamp}, or 0 if none. */
     long firstSequenceAtOrAfter(int channelId, long timestamp);
 }

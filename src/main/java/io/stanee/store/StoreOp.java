@@ -14,6 +14,15 @@ public sealed interface StoreOp {
     /** Channels row with the effective limits of the channel ({@code maxAge} in nanoseconds, 0 = unlimited). */
     record CreateChannel(int channelId, String name, int maxMsgs, long maxBytes, long maxAge) implements StoreOp { }
 
+    /** Removes a channel's oldest messages, up to and including {@code throughSeq} (limits, expiry). */
+    record DeleteMessages(int channelId, long throughSeq) implements StoreOp { }
+
+    /** Channels.maxseq: the last sequence of a channel that age expiry emptied, so numbering continues. */
+    record RememberLastSequence(int channelId, long lastSeq) implements StoreOp { }
+
+    /** Removes a channel with its messages, subscriptions and their pending rows (max_inactivity). */
+    record DeleteChannel(int channelId) implements StoreOp { }
+
     /** Messages row; {@code data} is the serialized MsgProto, {@code size} its length. */
     record AddMessage(int channelId, long sequence, long timestamp, byte[] data) implements StoreOp { }
 

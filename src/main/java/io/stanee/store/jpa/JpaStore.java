@@ -69,6 +69,34 @@ public class JpaStore implements Store {
 
     @Override
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<long[]> messageSizes(int channelId, long fromSeq, int max) {
+        return em.createQuery("SELECT m.seq, m.byteSize FROM MessageRow m WHERE m.channelId = :c AND m.seq >= :s "
+                        + "ORDER BY m.seq", Object[].class)
+                .setParameter("c", channelId)
+                .setParameter("s", fromSeq)
+                .setMaxResults(max)
+                .getResultStream()
+                .map(row -> new long[]{((Number) row[0]).longValue(), ((Number) row[1]).longValue()})
+                .toList();
+    }
+
+    @Override
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public long[] messagesUpTo(int channelId, long timestamp) {
+        Object[] row = em.createQuery("SELECT COUNT(m), MAX(m.seq), SUM(m.byteSize) FROM MessageRow m "
+                        + "WHERE m.channelId = :c AND m.timestampNanos <= :t", Object[].class)
+                .setParameter("c", channelId)
+                .setParameter("t", timestamp)
+                .getSingleResult();
+        return new long[]{number(row[0]), number(row[1]), number(row[2])};
+    }
+
+    private static long number(Object value) {
+        return value == null ? 0 : ((Number) value).longValue();
+    }
+
+    @Override
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public long firstSequenceAtOrAfter(int channelId, long timestamp) {
         Long seq = em.createQuery("SELECT MIN(m.seq) FROM MessageRow m WHERE m.channelId = :c AND m.timestampNanos >= :t",
                         Long.class)
@@ -122,6 +150,14 @@ public class JpaStore implements Store {
                 insert(new ChannelRow(c.channelId(), c.name(), c.maxMsgs(), c.maxBytes(), c.maxAge()));
             } else if (op instanceof StoreOp.CreateSubscription s) {
                 insert(new SubscriptionRow(s.channelId(), s.subId(), s.subState()));
+            } else if (op instanceof StoreOp.DeleteMessages d) {
+                execute(em.createQuery("DELETE FROM MessageRow m WHERE m.channelId = :c AND m.seq <= :s")
+                        .setParameter("c", d.channelId()).setParameter("s", d.throughSeq()));
+            } else if (op instanceof StoreOp.RememberLastSequence r) {
+                execute(em.createQuery("UPDATE ChannelRow c SET c.maxSeq = :s WHERE c.id = :c")
+                        .setParameter("s", r.lastSeq()).setParameter("c", r.channelId()));
+            } else if (op instanceof StoreOp.DeleteChannel d) {
+                deleteChannel(d.channelId());
             } else if (op instanceof StoreOp.UpdateSubscription u) {
                 updateSubscription(u);
             } else if (op instanceof StoreOp.DeleteSubscription d) {
@@ -140,6 +176,15 @@ public class JpaStore implements Store {
             } else {
                 row.update(init.clusterId(), init.serverInfo());
             }
+        }
+
+        /** Everything of the channel, children first (the Go store purges in rounds; one transaction here). */
+        private void deleteChannel(int channelId) {
+            execute(em.createQuery("DELETE FROM PendingRow p WHERE p.subId IN "
+                    + "(SELECT s.subId FROM SubscriptionRow s WHERE s.channelId = :c)").setParameter("c", channelId));
+            execute(em.createQuery("DELETE FROM MessageRow m WHERE m.channelId = :c").setParameter("c", channelId));
+            execute(em.createQuery("DELETE FROM SubscriptionRow s WHERE s.channelId = :c").setParameter("c", channelId));
+            execute(em.createQuery("DELETE FROM ChannelRow c WHERE c.id = :c").setParameter("c", channelId));
         }
 
         /** Go: update the proto; if no row was there, insert it. */

@@ -1,0 +1,131 @@
+package io.stanee.core;
+
+import io.stanee.store.StoreOp;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+import java.util.logging.Logger;
+
+/**
+ * Applies the channel limits: the oldest messages go when a channel holds more than max_msgs or max_bytes
+ * (the newest always stays), messages older than max_age expire, and a channel left without active
+ * subscriptions for max_inactivity is deleted. Subscriptions skip what is gone: a pending message the store no
+ * longer has is acknowledged internally at its redelivery.
+ */
+final class LimitsEnforcer {
+
+    private static final Logger LOG = Logger.getLogger(LimitsEnforcer.class.getName());
+    private static final long CHECK_INTERVAL_NANOS = 1_000_000_000L;
+    private static final int SIZE_PAGE = 1000;
+
+    private final ServerState state;
+    private final LongSupplier nanoClock;
+
+    LimitsEnforcer(ServerState state, LongSupplier nanoClock) {
+        this.state = state;
+        this.nanoClock = nanoClock;
+    }
+
+    /** After a publish batch: drops the channel's oldest messages while it is over its count or size limit. */
+    void enforceSize(Channel channel, Batch batch) {
+        long maxMsgs = channel.limits.maxMsgs();
+        long maxBytes = channel.limits.maxBytes();
+        long count = channel.count;
+        long bytes = channel.bytes;
+        long through = channel.first - 1;
+        List<long[]> sizes = List.of();
+        int next = 0;
+        while (count > 1 && ((maxMsgs > 0 && count > maxMsgs) || (maxBytes > 0 && bytes > maxBytes))) {
+            long sequence = through + 1;
+            byte[] recent = channel.window.get(sequence);
+            long size;
+            if (recent != null) {
+                size = recent.length;
+            } else {
+                if (next >= sizes.size() || sizes.get(next)[0] != sequence) {
+                    sizes = state.store.messageSizes(channel.id, sequence, SIZE_PAGE);
+                    next = 0;
+                }
+                // a row missing in the store (removed meanwhile) is skipped, counting nothing
+                size = next < sizes.size() && sizes.get(next)[0] == sequence ? sizes.get(next++)[1] : 0;
+            }
+            through = sequence;
+            count--;
+            bytes -= size;
+        }
+        if (through < channel.first) {
+            return;
+        }
+        if (!channel.limitsWarned) {
+            channel.limitsWarned = true;
+            LOG.warning(String.format("Reached limits for store %s (msgs=%d/%d bytes=%d/%d), dropping old messages "
+                    + "to make room for new ones", ServerState.quote(channel.name), channel.count, maxMsgs,
+                    channel.bytes, maxBytes));
+        }
+        drop(channel, through, channel.count - count, channel.bytes - bytes, batch);
+    }
+
+    /** On the timer: messages older than the channel's max_age go (checked once a second per channel). */
+    void expireByAge(Batch batch) {
+        long now = nanoClock.getAsLong();
+        for (Channel channel : state.channels.values()) {
+            long maxAge = channel.limits.maxAgeNanos();
+            if (maxAge <= 0 || channel.count == 0 || now - channel.lastAgeCheck < CHECK_INTERVAL_NANOS) {
+                continue;
+            }
+            channel.lastAgeCheck = now;
+            long[] expired = state.store.messagesUpTo(channel.id, now - maxAge);
+            long count = expired[0];
+            long through = expired[1];
+            if (count > 0 && through >= channel.first) {
+                if (through == channel.last) {
+                    // the channel becomes empty: its last sequence must survive a restart
+                    batch.store(new StoreOp.RememberLastSequence(channel.id, through));
+                }
+                drop(channel, through, count, expired[2], batch);
+            }
+        }
+    }
+
+    private void drop(Channel channel, long through, long count, long bytes, Batch batch) {
+        long first = channel.first;
+        channel.first = through + 1;
+        channel.count -= count;
+        channel.bytes -= bytes;
+        batch.onRollback(() -> {
+            channel.first = first;
+            channel.count += count;
+            channel.bytes += bytes;
+        });
+        batch.store(new StoreOp.DeleteMessages(channel.id, through));
+    }
+
+    /** On the timer: channels idle for max_inactivity with no active subscription are deleted. */
+    void deleteInactiveChannels(Batch batch) {
+        long now = nanoClock.getAsLong();
+        List<Channel> inactive = new ArrayList<>();
+        for (Channel channel : state.channels.values()) {
+            long maxInactivity = channel.limits.maxInactivityNanos();
+            if (maxInactivity > 0 && now - channel.lastActivity >= maxInactivity
+                    && !channel.hasActiveSubscriptions()) {
+                inactive.add(channel);
+            }
+        }
+        for (Channel channel : inactive) {
+            LOG.info(() -> "Channel " + ServerState.quote(channel.name) + " has been inactive, deleting it");
+            state.removeChannel(channel);
+            List<Subscription> offline = new ArrayList<>(channel.subscriptions);
+            for (Subscription sub : offline) {
+                if (sub.durable) {
+                    state.durables.remove(sub.durableKey());
+                }
+            }
+            batch.onRollback(() -> {
+                state.addChannel(channel);
+                offline.stream().filter(s -> s.durable).forEach(s -> state.durables.put(s.durableKey(), s));
+            });
+            batch.store(new StoreOp.DeleteChannel(channel.id));
+        }
+    }
+}
