@@ -1,0 +1,142 @@
+package io.stanee.it;
+
+import io.nats.streaming.Message;
+import io.nats.streaming.StreamingConnection;
+import io.nats.streaming.SubscriptionOptions;
+import io.stanee.testing.LibertyServer;
+import io.stanee.testing.NatsServer;
+import io.stanee.testing.StanClients;
+import io.stanee.testing.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * stan-ee when its surroundings fail: a NATS server that restarts, a database that blocks. Runs on PostgreSQL
+ * with a 3 s statement timeout, and on a nats-server of its own (port 4333) that the test kills and restarts.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ResilienceIT {
+
+    private static final int NATS_PORT = 4333;
+    private final LibertyServer liberty = new LibertyServer();
+    private final NatsServer nats = new NatsServer(NATS_PORT);
+
+    @BeforeAll
+    void start() throws Exception {
+        liberty.stop();
+        nats.start();
+        TestDatabase.POSTGRES.recreate(true);
+        Map<String, String> variables = new LinkedHashMap<>(TestDatabase.POSTGRES.libertyVariables(liberty));
+        variables.put("stan.nats_server", nats.url());
+        variables.put("stan.db.timeout", "3s");
+        liberty.configure(variables).start();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        liberty.stop();
+        nats.close();
+    }
+
+    private StreamingConnection connect(String clientId) throws IOException, InterruptedException {
+        return StanClients.connect(clientId, options -> options.natsUrl(nats.url())
+                .pubAckWait(Duration.ofSeconds(20)));
+    }
+
+    private static byte[] payload(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aPublishWhileTheDatabaseIsBlockedFailsWithinTheTimeoutAndNothingIsLost() throws Exception {
+        try (StreamingConnection client = connect("blocked-db");
+             Connection db = TestDatabase.POSTGRES.connect()) {
+            client.publish("blocked", payload("before"));
+            db.setAutoCommit(false);
+            try (Statement lock = db.createStatement()) {
+                lock.execute("LOCK TABLE Messages IN ACCESS EXCLUSIVE MODE");
+                long started = System.nanoTime();
+                IOException error = assertThrows(IOException.class,
+                        () -> client.publish("blocked", payload("while blocked")));
+                long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+                assertTrue(error.getMessage().startsWith("stan: store error:"), error.getMessage());
+                assertTrue(seconds < 15, "failed within the timeout, took " + seconds + " s");
+                assertTrue(liberty.get("/metrics?scope=application").matches("(?s).*stan_store_failures\\{[^}]*} [1-9].*"));
+            } finally {
+                db.rollback(); // the database comes back
+            }
+            client.publish("blocked", payload("after"));
+            BlockingQueue<Message> received = new LinkedBlockingQueue<>();
+            client.subscribe("blocked", received::add, new SubscriptionOptions.Builder().deliverAllAvailable().build());
+            assertEquals("before", new String(received.poll(10, TimeUnit.SECONDS).getData(), StandardCharsets.UTF_8));
+            Message after = received.poll(10, TimeUnit.SECONDS);
+            assertEquals("after", new String(after.getData(), StandardCharsets.UTF_8));
+            assertEquals(2, after.getSequence(), "the failed publish took no sequence");
+        }
+    }
+
+    @Test
+    void aNatsRestartIsSurvivedByServerAndClients() throws Exception {
+        try (StreamingConnection client = connect("nats-restart")) {
+            BlockingQueue<Message> received = new LinkedBlockingQueue<>();
+            client.subscribe("restart", received::add, new SubscriptionOptions.Builder().durableName("r").build());
+            client.publish("restart", payload("one"));
+            assertEquals(1, received.poll(10, TimeUnit.SECONDS).getSequence());
+
+            nats.kill();
+            awaitHealth("503");
+            nats.start();
+            awaitHealth("200");
+
+            // the adapter reconnected and resubscribed; the client's own connection did the same
+            publishWithRetry(client, "two");
+            Message second = received.poll(20, TimeUnit.SECONDS);
+            assertTrue(second != null, "delivery resumed after the restart");
+            assertEquals(2, second.getSequence());
+        }
+    }
+
+    /** The client's connection may still be reconnecting when the server is back: bounded retries. */
+    private static void publishWithRetry(StreamingConnection client, String text) throws Exception {
+        Exception last = null;
+        for (int attempt = 0; attempt < 10; attempt++) {
+            try {
+                client.publish("restart", payload(text));
+                return;
+            } catch (IOException | IllegalStateException | java.util.concurrent.TimeoutException e) {
+                last = e;
+                Thread.sleep(500);
+            }
+        }
+        throw last;
+    }
+
+    private void awaitHealth(String status) throws Exception {
+        String last = "";
+        for (int i = 0; i < 100; i++) {
+            last = liberty.get("/health/ready");
+            if (last.startsWith(status)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("health never became " + status + ": " + last);
+    }
+}

@@ -1,0 +1,67 @@
+package io.stanee.testing;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A nats-server (Debian's package) of the test's own, on a loopback port, started and stopped by the test:
+ * for what the shared one must not suffer, such as a restart in the middle of traffic.
+ */
+public final class NatsServer implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
+
+    private final int port;
+    private Process process;
+
+    public NatsServer(int port) {
+        this.port = port;
+    }
+
+    public String url() {
+        return "nats://127.0.0.1:" + port;
+    }
+
+    public NatsServer start() throws IOException, InterruptedException {
+        String binary = Files.isExecutable(Path.of("/usr/sbin/nats-server")) ? "/usr/sbin/nats-server" : "nats-server";
+        process = new ProcessBuilder(binary, "-a", "127.0.0.1", "-p", String.valueOf(port))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", "nats-" + port + ".log").toFile()))
+                .start();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (listening()) {
+                return this;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("nats-server did not listen on port " + port);
+    }
+
+    /** Stops the server (SIGKILL: connections drop as in a crash). */
+    public void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor();
+            process = null;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        kill();
+    }
+
+    private boolean listening() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
