@@ -64,6 +64,10 @@ public class StanConfig {
     @ConfigProperty(name = "stan.hb_fail_count", defaultValue = "10")
     int heartbeatFailCount;
 
+    @Inject
+    @ConfigProperty(name = "stan.sql_no_caching", defaultValue = "false")
+    boolean noCaching;
+
     /** stan-ee's own: recent messages per channel kept in memory for live subscribers. */
     @Inject
     @ConfigProperty(name = "stan.memory_window_msgs", defaultValue = "4096")
@@ -98,7 +102,7 @@ public class StanConfig {
                     + "stan.hb_fail_count not negative");
         }
         return new ServerSettings(clusterId, discoverPrefix, maxChannels, limits, perChannel, interval, timeout,
-                heartbeatFailCount, windowMessages);
+                heartbeatFailCount, noCaching, windowMessages);
     }
 
     private static void requireNonNegative(long value, String format) {

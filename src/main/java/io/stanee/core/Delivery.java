@@ -3,7 +3,6 @@ package io.stanee.core;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.stanee.protocol.pb.Protocol.MsgProto;
 import io.stanee.ra.OutboundMessage;
-import io.stanee.store.StoreOp;
 import io.stanee.store.StoredMessage;
 
 import java.util.ArrayList;
@@ -86,16 +85,14 @@ final class Delivery {
         long sequence = message.sequence();
         long previousLastSent = sub.lastSent;
         long previousExpiry = sub.nextExpiry;
-        long row = sub.nextRow++;
         sub.addPending(sequence, nanoClock.getAsLong() + sub.ackWaitNanos());
         sub.lastSent = Math.max(sub.lastSent, sequence);
         batch.onRollback(() -> {
             sub.pending.remove(sequence);
             sub.lastSent = previousLastSent;
             sub.nextExpiry = previousExpiry;
-            sub.nextRow--;
         });
-        batch.store(new StoreOp.AddPending(sub.id, row, sequence));
+        state.pendingWriter.sent(sub, sequence, batch);
         // the stored MsgProto is exactly what a first delivery carries (not redelivered, no count)
         publish(sub, message.data(), batch);
     }
@@ -180,14 +177,10 @@ final class Delivery {
             setDeadline(sub, sequence, sub.pending.get(sequence), newDeadline, batch);
         } else {
             subscriptions.acknowledge(sub, sequence, batch);
-            long row = target.nextRow++;
             target.addPending(sequence, newDeadline);
             Subscription moved = target;
-            batch.onRollback(() -> {
-                moved.pending.remove(sequence);
-                moved.nextRow--;
-            });
-            batch.store(new StoreOp.AddPending(target.id, row, sequence));
+            batch.onRollback(() -> moved.pending.remove(sequence));
+            state.pendingWriter.sent(target, sequence, batch);
         }
         publish(target, redelivered(message.data(), count), batch);
         return target;

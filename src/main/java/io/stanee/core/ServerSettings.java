@@ -15,14 +15,16 @@ import java.util.Map;
  * @param heartbeatInterval {@code hb_interval}: how often the server checks that a client is alive
  * @param heartbeatTimeout {@code hb_timeout}: how long a client has to answer
  * @param heartbeatFailCount {@code hb_fail_count}: failed heartbeats after which a client is closed
+ * @param noCaching {@code no_caching} of the Go SQL store: subscription state committed before every reply
  * @param windowMessages how many recent messages per channel are kept in memory for live subscribers
  */
 public record ServerSettings(String clusterId, String discoverPrefix, int maxChannels, ChannelLimits limits,
                              Map<String, ChannelLimits.Override> perChannel, Duration heartbeatInterval,
-                             Duration heartbeatTimeout, int heartbeatFailCount, int windowMessages) {
+                             Duration heartbeatTimeout, int heartbeatFailCount, boolean noCaching,
+                             int windowMessages) {
 
     public static ServerSettings defaults(String clusterId) {
         return new ServerSettings(clusterId, "_STAN.discover", 100, ChannelLimits.DEFAULTS, Map.of(),
-                Duration.ofSeconds(30), Duration.ofSeconds(10), 10, 4096);
+                Duration.ofSeconds(30), Duration.ofSeconds(10), 10, false, 4096);
     }
 }

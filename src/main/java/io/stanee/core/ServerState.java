@@ -35,12 +35,14 @@ final class ServerState {
     private final SecureRandom random = new SecureRandom();
 
     final LimitsResolver limits;
+    final PendingStateWriter pendingWriter;
 
     ServerState(ServerSettings settings, Store store, ServerStats stats) {
         this.settings = settings;
         this.store = store;
         this.stats = stats;
         this.limits = new LimitsResolver(settings.limits(), settings.perChannel());
+        this.pendingWriter = new PendingStateWriter(settings.noCaching());
     }
 
     /** The channel, created (and stored) if new. */

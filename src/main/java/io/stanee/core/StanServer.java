@@ -132,6 +132,15 @@ public final class StanServer {
         return commit(batch, requests);
     }
 
+    /** Writes the subscription state still held back by the caching mode (called at shutdown). */
+    public void flush() {
+        Batch batch = new Batch();
+        state.pendingWriter.flushAll(nanoClock.getAsLong(), batch);
+        if (!batch.storeBatch().isEmpty()) {
+            state.store.apply(batch.storeBatch());
+        }
+    }
+
     /** Acts on time: heartbeats that are due, messages whose ack wait expired. */
     public List<OutboundMessage> tick() {
         Batch batch = new Batch();
@@ -139,6 +148,7 @@ public final class StanServer {
         limits.expireByAge(batch);
         limits.deleteInactiveChannels(batch);
         delivery.redeliverExpired(batch);
+        state.pendingWriter.flushDue(nanoClock.getAsLong(), batch);
         return commit(batch, List.of());
     }
 

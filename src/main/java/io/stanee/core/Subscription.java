@@ -40,6 +40,9 @@ final class Subscription {
     long nextExpiry = Long.MAX_VALUE;
     /** Next SubsPending row number of this subscription. */
     long nextRow = 1;
+    /** Sends and acks not yet written (caching mode), and when its state was last written (nanoseconds). */
+    int unwrittenChanges;
+    long lastStateFlush;
     /** Resumed or recovered with pending messages: only redeliveries until the first redelivery pass. */
     boolean newOnHold;
 

@@ -58,6 +58,7 @@ final class SubscriptionCloser {
 
     /** A closed durable keeps its position and pending messages, stored with its client ID and closed. */
     private void goOffline(Subscription sub, Batch batch) {
+        state.pendingWriter.flushNow(sub, nanoClock.getAsLong(), batch);
         String clientId = sub.clientId;
         sub.clientId = "";
         batch.onRollback(() -> sub.clientId = clientId);
@@ -82,6 +83,7 @@ final class SubscriptionCloser {
                         first.toState(false).toByteArray()));
             }
         } else if (group.durable && !unsubscribe) {
+            state.pendingWriter.flushNow(sub, nanoClock.getAsLong(), batch);
             String clientId = sub.clientId;
             long lastSent = sub.lastSent;
             sub.clientId = "";
@@ -110,16 +112,13 @@ final class SubscriptionCloser {
             Subscription receiver = members.get(next++ % members.size());
             long sequence = entry.getKey();
             receiver.addPending(sequence, deadline);
-            long row = receiver.nextRow++;
-            batch.onRollback(() -> {
-                receiver.pending.remove(sequence);
-                receiver.nextRow--;
-            });
-            batch.store(new StoreOp.AddPending(receiver.id, row, sequence));
+            batch.onRollback(() -> receiver.pending.remove(sequence));
+            state.pendingWriter.sent(receiver, sequence, batch);
         }
     }
 
     private void delete(Subscription sub, Batch batch) {
+        state.pendingWriter.forget(sub, batch);
         state.stats.subscriptions.decrementAndGet();
         batch.onRollback(() -> state.stats.subscriptions.incrementAndGet());
         batch.store(new StoreOp.DeleteSubscription(sub.channel.id, sub.id, sub.id == state.maxSubscriptionId));

@@ -294,7 +294,7 @@ final class SubscriptionHandler {
                 sub.redeliveryCounts().put(sequence, redelivered);
             }
         });
-        batch.store(new StoreOp.AckPending(sub.channel.id, sub.id, sequence, sequence >= sub.lastSent));
+        state.pendingWriter.acknowledged(sub, sequence, batch);
         batch.mayDeliver(sub);
     }
 

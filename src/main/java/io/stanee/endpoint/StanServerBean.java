@@ -7,6 +7,7 @@ import io.stanee.store.Store;
 import io.stanee.store.StoreException;
 import io.stanee.store.jpa.SchemaGuard;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
@@ -62,6 +63,18 @@ public class StanServerBean {
             }
             LOG.log(Level.WARNING, "stan-ee could not start yet, will retry when NATS is connected: "
                     + e.getMessage());
+        }
+    }
+
+    /** Writes what the caching mode held back; the adapter has stopped delivering by now. */
+    @PreDestroy
+    void stop() {
+        if (subjects != null) {
+            try {
+                server.flush();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "could not write the subscription state at shutdown: " + e.getMessage(), e);
+            }
         }
     }
 

@@ -42,6 +42,13 @@ public sealed interface StoreOp {
     record AddPending(long subId, long row, long sequence) implements StoreOp { }
 
     /**
+     * The caching layout: all SubsPending rows of the subscription are replaced by one row holding its pending
+     * sequences as a JSON array and its last sent sequence; Subscriptions.lastsent gets that sequence too.
+     */
+    record ReplacePending(int channelId, long subId, long row, long lastSent, java.util.List<Long> pending)
+            implements StoreOp { }
+
+    /**
      * An acknowledged message: its SubsPending row goes; when it was the highest sequence sent, the
      * Subscriptions.lastsent column keeps that sequence ({@code recordLastSent}).
      */

@@ -22,14 +22,16 @@ final class Publisher {
 
     static int run(CommandLine line, PrintStream out, PrintStream err) {
         try {
-            StreamingConnection connection = Tools.connect(line, null, err);
-            if (connection == null) {
+            Tools.Session session = Tools.connect(line, null, err);
+            if (session == null) {
                 return Tools.FAILED;
             }
             try {
-                return line.async() ? publishAsync(connection, line, out, err) : publish(connection, line, out, err);
+                return line.async()
+                        ? publishAsync(session.stan(), line, out, err)
+                        : publish(session.stan(), line, out, err);
             } finally {
-                Tools.close(connection, err);
+                session.close(err);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -44,7 +46,7 @@ final class Publisher {
             // blocks until the ack; a server-side rejection arrives as an IOException carrying the server's text
             connection.publish(line.channel(), data(line));
         } catch (IOException | TimeoutException | IllegalStateException e) {
-            err.println("Error during publish: " + e.getMessage());
+            err.println("Error during publish: " + Tools.reason(e));
             return Tools.FAILED;
         }
         out.println("Published [" + line.channel() + "] : '" + line.message() + "'");
@@ -64,7 +66,7 @@ final class Publisher {
                 acked.countDown();
             });
         } catch (IOException | TimeoutException | IllegalStateException e) {
-            err.println("Error during async publish: " + e.getMessage());
+            err.println("Error during async publish: " + Tools.reason(e));
             return Tools.FAILED;
         }
         // printed before the ack, as stan-pub does: the guid is what ties this line to the ack (or error) below
@@ -75,7 +77,7 @@ final class Publisher {
         }
         err.println("Received ACK for guid " + ackedGuid.get());
         if (ackError.get() != null) {
-            err.println("Error in server ack for guid " + ackedGuid.get() + ": " + ackError.get().getMessage());
+            err.println("Error in server ack for guid " + ackedGuid.get() + ": " + Tools.reason(ackError.get()));
             return Tools.FAILED;
         }
         if (!guid.equals(ackedGuid.get())) {

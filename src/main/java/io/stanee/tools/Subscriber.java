@@ -1,7 +1,6 @@
 package io.stanee.tools;
 
 import io.nats.streaming.Message;
-import io.nats.streaming.StreamingConnection;
 import io.nats.streaming.Subscription;
 import io.nats.streaming.SubscriptionOptions;
 
@@ -22,7 +21,7 @@ final class Subscriber {
     private final AtomicLong received = new AtomicLong();
     private final CountDownLatch done = new CountDownLatch(1);
     private final AtomicBoolean connectionLost = new AtomicBoolean();
-    private StreamingConnection connection;
+    private Tools.Session session;
     private Subscription subscription;
     private boolean closed;
 
@@ -43,22 +42,22 @@ final class Subscriber {
             cleanUp();
         }, "stan-sub-shutdown");
         try {
-            connection = Tools.connect(line, (c, reason) -> {
-                err.println("Connection lost, reason: " + (reason == null ? "unknown" : reason.getMessage()));
+            session = Tools.connect(line, (c, reason) -> {
+                err.println("Connection lost, reason: " + (reason == null ? "unknown" : Tools.reason(reason)));
                 connectionLost.set(true);
                 done.countDown();
             }, err);
-            if (connection == null) {
+            if (session == null) {
                 return Tools.FAILED;
             }
             err.println("Connected to " + line.server() + " clusterID: [" + line.cluster()
                     + "] clientID: [" + line.clientId() + "]");
             try {
-                subscription = connection.subscribe(line.channel(), line.queueGroup(), this::onMessage,
+                subscription = session.stan().subscribe(line.channel(), line.queueGroup(), this::onMessage,
                         subscriptionOptions());
             } catch (IOException | TimeoutException | IllegalStateException e) {
-                err.println("Error subscribing to [" + line.channel() + "]: " + e.getMessage());
-                Tools.close(connection, err);
+                err.println("Error subscribing to [" + line.channel() + "]: " + Tools.reason(e));
+                session.close(err);
                 return Tools.FAILED;
             }
             err.println("Listening on [" + line.channel() + "], clientID=[" + line.clientId() + "], qgroup=["
@@ -107,7 +106,7 @@ final class Subscriber {
         try {
             message.ack();
         } catch (IOException | IllegalStateException e) {
-            err.println("Error acking sequence " + message.getSequence() + ": " + e.getMessage());
+            err.println("Error acking sequence " + message.getSequence() + ": " + Tools.reason(e));
         }
         if (n == line.count()) {
             done.countDown();
@@ -119,7 +118,7 @@ final class Subscriber {
      * closes. Synchronized and idempotent because Ctrl-C can race the end of --count.
      */
     private synchronized boolean cleanUp() {
-        if (closed || connection == null) {
+        if (closed || session == null) {
             return true;
         }
         closed = true;
@@ -128,11 +127,11 @@ final class Subscriber {
             try {
                 subscription.unsubscribe();
             } catch (IOException | IllegalStateException e) {
-                err.println("Error while unsubscribing: " + e.getMessage());
+                err.println("Error while unsubscribing: " + Tools.reason(e));
                 ok = false;
             }
         }
-        return Tools.close(connection, err) && ok;
+        return session.close(err) && ok;
     }
 
     /** The message as Go's stan-sub prints it (protobuf text format of MsgProto, zero fields left out). */

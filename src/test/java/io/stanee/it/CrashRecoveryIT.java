@@ -7,15 +7,17 @@ import io.stanee.testing.LibertyServer;
 import io.stanee.testing.StanClients;
 import io.stanee.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Acknowledged means committed: publish asynchronously under load, kill -9 the Liberty JVM in the middle,
  * restart it: every message whose PubAck the publisher got is there, once, with gap-free sequences, and a
- * durable subscriber that was consuming resumes without losing one. On PostgreSQL.
+ * durable subscriber that was consuming resumes without losing one. On PostgreSQL, in both modes of the store
+ * (caching: subscription state written about once a second; no_caching: written before every reply).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrashRecoveryIT {
@@ -37,11 +40,12 @@ class CrashRecoveryIT {
     private static final String CHANNEL = "crash";
     private final LibertyServer liberty = new LibertyServer();
 
-    @BeforeAll
-    void start() throws Exception {
+    private void startOnEmptyStore(boolean noCaching) throws Exception {
         liberty.stop();
         TestDatabase.POSTGRES.recreate(true);
-        liberty.configure(TestDatabase.POSTGRES.libertyVariables(liberty)).start();
+        Map<String, String> variables = new LinkedHashMap<>(TestDatabase.POSTGRES.libertyVariables(liberty));
+        variables.put("stan.sql_no_caching", String.valueOf(noCaching));
+        liberty.configure(variables).start();
     }
 
     @AfterAll
@@ -49,8 +53,10 @@ class CrashRecoveryIT {
         liberty.stop();
     }
 
-    @Test
-    void noAcknowledgedMessageIsLostWhenTheServerIsKilled() throws Exception {
+    @ParameterizedTest(name = "no_caching={0}")
+    @ValueSource(booleans = {false, true})
+    void noAcknowledgedMessageIsLostWhenTheServerIsKilled(boolean noCaching) throws Exception {
+        startOnEmptyStore(noCaching);
         Set<String> acked = ConcurrentHashMap.newKeySet();
         Set<String> consumed = ConcurrentHashMap.newKeySet();
         SubscriptionOptions durable = new SubscriptionOptions.Builder().durableName("survivor")

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -40,6 +41,11 @@ abstract class EndToEndScenario {
 
     abstract TestDatabase database();
 
+    /** Further Liberty variables of a scenario (e.g. the store's caching mode). */
+    Map<String, String> variables() {
+        return Map.of();
+    }
+
     /** Prepares an empty store on the database and starts Liberty on it. */
     void startOnEmptyStore() throws Exception {
         liberty.stop();
@@ -48,7 +54,9 @@ abstract class EndToEndScenario {
         } else {
             database().recreate(true);
         }
-        liberty.configure(database().libertyVariables(liberty)).start();
+        Map<String, String> all = new java.util.LinkedHashMap<>(database().libertyVariables(liberty));
+        all.putAll(variables());
+        liberty.configure(all).start();
     }
 
     @AfterAll

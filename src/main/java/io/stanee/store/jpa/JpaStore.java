@@ -139,6 +139,8 @@ public class JpaStore implements Store {
                     lastSentBySub.merge(a.subId(), new long[]{a.channelId(), a.sequence()},
                             (old, now) -> now[1] > old[1] ? now : old);
                 }
+            } else if (op instanceof StoreOp.ReplacePending r) {
+                replacePending(r);
             } else if (op instanceof StoreOp.AddClient add) {
                 // a leftover row (e.g. after a crash) is replaced, as the Go store does
                 execute(em.createQuery("DELETE FROM ClientRow c WHERE c.id = :id").setParameter("id", add.clientId()));
@@ -176,6 +178,15 @@ public class JpaStore implements Store {
             } else {
                 row.update(init.clusterId(), init.serverInfo());
             }
+        }
+
+        private void replacePending(StoreOp.ReplacePending r) {
+            execute(em.createQuery("DELETE FROM PendingRow p WHERE p.subId = :sub").setParameter("sub", r.subId()));
+            insert(new PendingRow(r.subId(), r.row(), r.lastSent(), JsonSequences.format(r.pending())));
+            execute(em.createQuery(
+                            "UPDATE SubscriptionRow s SET s.lastSent = :seq WHERE s.channelId = :c AND s.subId = :sub")
+                    .setParameter("seq", r.lastSent()).setParameter("c", r.channelId()).setParameter("sub", r.subId()));
+            ackedBySub.remove(r.subId());
         }
 
         /** Everything of the channel, children first (the Go store purges in rounds; one transaction here). */

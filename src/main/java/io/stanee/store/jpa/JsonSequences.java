@@ -2,10 +2,12 @@ package io.stanee.store.jpa;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonReader;
 
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +18,16 @@ import java.util.List;
 final class JsonSequences {
 
     private JsonSequences() {
+    }
+
+    /** Go writes NULL for an empty set: so does this. */
+    static byte[] format(List<Long> sequences) {
+        if (sequences.isEmpty()) {
+            return null;
+        }
+        JsonArrayBuilder array = Json.createArrayBuilder();
+        sequences.forEach(array::add);
+        return array.build().toString().getBytes(StandardCharsets.US_ASCII);
     }
 
     static List<Long> parse(byte[] json) {

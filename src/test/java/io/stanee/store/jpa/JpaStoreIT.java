@@ -134,6 +134,23 @@ class JpaStoreIT {
     }
 
     @Test
+    void theCachingLayoutReplacesRowsWithOneJsonRowThatRecoveryReads() throws Exception {
+        apply(new StoreOp.InitServer("test-cluster", new byte[0]),
+                new StoreOp.CreateChannel(1, "orders", 0, 0, 0),
+                new StoreOp.AddMessage(1, 1, 1, msg("orders", 1)),
+                new StoreOp.CreateSubscription(1, 3, new byte[0]),
+                new StoreOp.AddPending(3, 1, 1));
+        apply(new StoreOp.ReplacePending(1, 3, 2, 9, List.of(4L, 7L, 9L)));
+
+        assertEquals(List.of(2L), longs("SELECT \"row\" FROM SubsPending WHERE subid = 3"));
+        assertEquals(List.of(9L), longs("SELECT lastsent FROM Subscriptions WHERE subid = 3"));
+        RecoveredState.Subscription sub = store.recover().channels().get(0).subscriptions().get(0);
+        assertEquals(List.of(4L, 7L, 9L), sub.pending());
+        assertEquals(9, sub.lastSent());
+        assertEquals(2, sub.maxRow());
+    }
+
+    @Test
     void theHighestSubscriptionIdSurvivesItsDeletion() throws Exception {
         apply(new StoreOp.InitServer("test-cluster", new byte[0]),
                 new StoreOp.CreateChannel(1, "orders", 0, 0, 0),
