@@ -14,6 +14,7 @@ public final class ServerStats {
     final AtomicLong subscriptions = new AtomicLong();
     final AtomicLong channels = new AtomicLong();
     final LongAdder storeFailures = new LongAdder();
+    final LongAdder storeCommits = new LongAdder();
     volatile boolean natsConnected;
     volatile boolean storeHealthy = true;
 
@@ -43,6 +44,11 @@ public final class ServerStats {
 
     public long channels() {
         return channels.get();
+    }
+
+    /** Transactions committed: messages in divided by this is the group commit's average batch. */
+    public long storeCommits() {
+        return storeCommits.sum();
     }
 
     public long storeFailures() {

@@ -158,6 +158,7 @@ public final class StanServer {
         try {
             if (!batch.storeBatch().isEmpty()) {
                 state.store.apply(batch.storeBatch());
+                state.stats.storeCommits.increment();
             }
             state.stats.storeHealthy = true;
             return batch.committed();

@@ -32,6 +32,8 @@ public class StanMetrics {
         gauge("stan.clients", "Connected clients", ServerStats::clients);
         gauge("stan.subscriptions", "Subscriptions", ServerStats::subscriptions);
         gauge("stan.channels", "Channels", ServerStats::channels);
+        gauge("stan.store.commits", "Transactions the store committed (each holds a batch of requests)",
+                ServerStats::storeCommits);
         gauge("stan.store.failures", "Batches the store failed to commit", ServerStats::storeFailures);
     }
 

@@ -41,6 +41,8 @@ final class NatsActivation implements Work {
     private final Settings settings;
     private final MessageEndpointFactory endpointFactory;
     private final BlockingQueue<InboundMessage> queue;
+    /** What calls returned, waiting for the sender thread, in call order. */
+    private final BlockingQueue<List<OutboundMessage>> outgoing = new ArrayBlockingQueue<>(64);
     private volatile boolean released;
     private volatile boolean connected;
     private volatile Thread worker;
@@ -59,7 +61,15 @@ final class NatsActivation implements Work {
         worker = Thread.currentThread();
         try {
             if (connect() && subscribe()) {
-                deliverUntilReleased();
+                Thread sender = new Thread(this::sendUntilReleased, "stan-ee NATS sender");
+                sender.setDaemon(true);
+                sender.start();
+                try {
+                    deliverUntilReleased();
+                } finally {
+                    released = true;
+                    sender.join(5000); // the replies of committed work go out before the connection closes
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -178,7 +188,37 @@ final class NatsActivation implements Work {
         }
     }
 
+    /** Hands what a call returned to the sender thread; blocks while it is far behind (backpressure). */
     private void send(List<OutboundMessage> outbound) {
+        if (outbound.isEmpty()) {
+            return;
+        }
+        try {
+            outgoing.put(outbound);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            sendNow(outbound); // released meanwhile: the replies of committed work still go out
+        }
+    }
+
+    /**
+     * The sender thread: publishes the replies and deliveries of each call, in call order, while the worker
+     * already handles the next batch (the writing of one batch overlaps the commit of the next).
+     */
+    private void sendUntilReleased() {
+        try {
+            while (!released || !outgoing.isEmpty()) {
+                List<OutboundMessage> next = outgoing.poll(100, TimeUnit.MILLISECONDS);
+                if (next != null) {
+                    sendNow(next);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void sendNow(List<OutboundMessage> outbound) {
         for (OutboundMessage out : outbound) {
             try {
                 switch (out.kind()) {
@@ -191,10 +231,12 @@ final class NatsActivation implements Work {
                 LOG.log(Level.WARNING, "could not send to " + out.subject(), e);
             }
         }
-        try {
-            connection.flushBuffer();
-        } catch (IOException e) {
-            LOG.fine(() -> "flush while disconnected: " + e.getMessage());
+        if (outgoing.isEmpty()) {
+            try {
+                connection.flushBuffer();
+            } catch (IOException e) {
+                LOG.fine(() -> "flush while disconnected: " + e.getMessage());
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import io.stanee.store.StoreBatch;
 import io.stanee.store.StoreException;
 import io.stanee.store.StoreOp;
 import io.stanee.store.StoredMessage;
+import jakarta.annotation.Resource;
 import jakarta.ejb.Local;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
@@ -14,15 +15,18 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.PersistenceException;
 
+import javax.sql.DataSource;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The store on the Go server's SQL tables. {@link #apply} runs in one container-managed JTA transaction;
- * inserts are queued as entities and written by EclipseLink's batch writing at commit, deletions of pending
- * rows are gathered into one statement per subscription.
+ * The store on the Go server's SQL tables. {@link #apply} runs in one container-managed JTA transaction:
+ * published messages go first, as one JDBC batch ({@link MessageInserts}); the other rows are entities
+ * written by EclipseLink's batch writing; deletions of pending rows are gathered into one statement per
+ * subscription.
  */
 @Stateless
 @Local(Store.class)
@@ -33,6 +37,10 @@ public class JpaStore implements Store {
 
     @PersistenceContext(unitName = "stanee")
     private EntityManager em;
+
+    /** The same datasource as the persistence unit's: in a transaction Liberty shares the one connection. */
+    @Resource(lookup = "jdbc/stanee")
+    private DataSource dataSource;
 
     @Override
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
@@ -48,9 +56,12 @@ public class JpaStore implements Store {
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public void apply(StoreBatch batch) {
         try {
+            MessageInserts.write(dataSource, batch.ops());
             new BatchWriter().write(batch.ops());
         } catch (PersistenceException e) {
             throw new StoreException(e.getMessage(), e);
+        } catch (SQLException e) {
+            throw new StoreException("sql: error inserting messages: " + e.getMessage(), e);
         }
     }
 
@@ -128,8 +139,8 @@ public class JpaStore implements Store {
         }
 
         private void write(StoreOp op) {
-            if (op instanceof StoreOp.AddMessage m) {
-                insert(new MessageRow(m.channelId(), m.sequence(), m.timestamp(), m.data()));
+            if (op instanceof StoreOp.AddMessage) {
+                return; // written by MessageInserts, before everything else
             } else if (op instanceof StoreOp.AddPending p) {
                 insert(new PendingRow(p.subId(), p.row(), p.sequence()));
             } else if (op instanceof StoreOp.AckPending a) {
