@@ -6,6 +6,7 @@ import io.stanee.protocol.spb.ServerProtocol.ClientInfo;
 import io.stanee.protocol.spb.ServerProtocol.ServerInfo;
 import io.stanee.ra.InboundMessage;
 import io.stanee.ra.OutboundMessage;
+import io.stanee.store.IncompatibleStoreException;
 import io.stanee.store.RecoveredState;
 import io.stanee.store.Store;
 import io.stanee.store.StoreOp;
@@ -81,7 +82,7 @@ public final class StanServer {
         try {
             state.info = ServerInfo.parseFrom(recovered.serverInfo());
             if (!state.info.getClusterID().equals(state.settings.clusterId())) {
-                throw new IllegalStateException(String.format("cluster ID %s does not match recovered value of %s",
+                throw new IncompatibleStoreException(String.format("cluster ID %s does not match recovered value of %s",
                         ServerState.quote(state.settings.clusterId()), ServerState.quote(state.info.getClusterID())));
             }
             for (RecoveredState.Client client : recovered.clients()) {

@@ -3,6 +3,7 @@ package io.stanee.endpoint;
 import io.stanee.config.StanConfig;
 import io.stanee.core.ServerStats;
 import io.stanee.core.StanServer;
+import io.stanee.store.IncompatibleStoreException;
 import io.stanee.store.Store;
 import io.stanee.store.StoreException;
 import io.stanee.store.jpa.SchemaGuard;
@@ -57,10 +58,10 @@ public class StanServerBean {
         server = new StanServer(config.settings(), store, StanServerBean::nowNanos);
         try {
             start();
+        } catch (IncompatibleStoreException e) {
+            LOG.severe(e.getMessage());
+            throw e; // the deployment fails with the reason: retrying cannot help
         } catch (StoreException e) {
-            if (e.getMessage() != null && e.getMessage().contains("schema is incomplete")) {
-                throw e;
-            }
             LOG.log(Level.WARNING, "stan-ee could not start yet, will retry when NATS is connected: "
                     + e.getMessage());
         }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -43,6 +44,8 @@ final class NatsActivation implements Work {
     private final BlockingQueue<InboundMessage> queue;
     /** What calls returned, waiting for the sender thread, in call order. */
     private final BlockingQueue<List<OutboundMessage>> outgoing = new ArrayBlockingQueue<>(64);
+    /** Lists handed to the sender and not yet sent: while there is one, nothing may overtake it. */
+    private final AtomicInteger unsent = new AtomicInteger();
     private volatile boolean released;
     private volatile boolean connected;
     private volatile Thread worker;
@@ -188,12 +191,22 @@ final class NatsActivation implements Work {
         }
     }
 
-    /** Hands what a call returned to the sender thread; blocks while it is far behind (backpressure). */
+    /**
+     * Sends what a call returned: itself when the sender thread has nothing left to send (a lone request, e.g.
+     * a synchronous publish, then pays no thread hand-over), else through the sender thread, which keeps the
+     * order and lets this thread go on with the next batch; blocks while the sender is far behind.
+     */
     private void send(List<OutboundMessage> outbound) {
         if (outbound.isEmpty()) {
             return;
         }
+        if (unsent.get() == 0) {
+            // only this thread hands lists over: while none is unsent, the sender is idle and stays so
+            sendNow(outbound);
+            return;
+        }
         try {
+            unsent.incrementAndGet();
             outgoing.put(outbound);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -211,6 +224,7 @@ final class NatsActivation implements Work {
                 List<OutboundMessage> next = outgoing.poll(100, TimeUnit.MILLISECONDS);
                 if (next != null) {
                     sendNow(next);
+                    unsent.decrementAndGet();
                 }
             }
         } catch (InterruptedException e) {

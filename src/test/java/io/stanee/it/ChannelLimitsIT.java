@@ -32,8 +32,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ({@code stan.channels.<channel>.<limit>}, the Go server's {@code store_limits.channels} block).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ChannelLimitsIT {
 
+    private static final int MAX_CHANNELS = 30;
     private final LibertyServer liberty = new LibertyServer();
 
     @BeforeAll
@@ -47,6 +49,7 @@ class ChannelLimitsIT {
         variables.put("stan.channels.aging.*.max_age", "1s");
         variables.put("stan.channels.idle.*.max_inactivity", "1s");
         variables.put("stan.channels.crowded.*.max_subs", "2");
+        variables.put("stan.max_channels", String.valueOf(MAX_CHANNELS));
         liberty.configure(variables).start();
     }
 
@@ -136,6 +139,35 @@ class ChannelLimitsIT {
             Thread.sleep(3000);
             connection.publish(channel, payload(3));
             assertEquals(List.of(1L), everything(connection, channel), "a new channel of the same name starts at 1");
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE) // fills the server's channel quota: last
+    void channelsAreCreatedByPublishingUpToMaxChannels() throws Exception {
+        try (StreamingConnection connection = StanClients.connect("limits-channels")) {
+            IOException refused = null;
+            for (int i = 0; i <= MAX_CHANNELS && refused == null; i++) {
+                try {
+                    connection.publish("many." + i + "." + suffix(), payload(i));
+                } catch (IOException e) {
+                    refused = e;
+                }
+            }
+            assertTrue(refused != null, "a publish beyond " + MAX_CHANNELS + " channels was refused");
+            assertEquals("too many channels", refused.getMessage());
+        }
+    }
+
+    @Test
+    void channelNamesDifferingOnlyByCaseCannotCoexist() throws Exception {
+        String name = "CaseSensitive" + suffix();
+        try (StreamingConnection connection = StanClients.connect("limits-case")) {
+            connection.publish(name, payload(1));
+            IOException error = assertThrows(IOException.class,
+                    () -> connection.publish(name.toLowerCase(java.util.Locale.ROOT), payload(2)));
+            assertEquals("rejecting channel \"" + name.toLowerCase(java.util.Locale.ROOT) + "\" because channel \""
+                    + name + "\" alreay exists (different cases not allowed)", error.getMessage());
         }
     }
 

@@ -88,6 +88,27 @@ class GoStoreCompatibilityIT {
                 "[6,5]".getBytes(StandardCharsets.US_ASCII));
     }
 
+    @Test
+    @Order(4) // restarts the server on altered data: last
+    void aStoreOfAnotherVersionOrClusterIsRefusedWithTheReason() throws Exception {
+        liberty.stop();
+        try (Connection db = TestDatabase.POSTGRES.connect()) {
+            execute(db, "UPDATE ServerInfo SET version = 2");
+        }
+        String log = liberty.startExpectingLog("unsupported version");
+        assertTrue(log.contains("sql: unsupported version: 2 (supports [1..1])"), "the Go server's words");
+        assertTrue(liberty.get("/health/ready").startsWith("503"));
+
+        liberty.stop();
+        try (Connection db = TestDatabase.POSTGRES.connect()) {
+            execute(db, "UPDATE ServerInfo SET version = 1, id = 'other-cluster', proto = ?",
+                    Subjects.forNewServer("other-cluster", Subjects.DEFAULT_DISCOVER_PREFIX).toByteArray());
+        }
+        log = liberty.startExpectingLog("does not match recovered value");
+        assertTrue(log.contains("cluster ID \"test-cluster\" does not match recovered value of \"other-cluster\""));
+        liberty.stop();
+    }
+
     private static byte[] durable(long id, String clientId, String name, long lastSent) {
         return SubState.newBuilder().setID(id).setClientID(clientId).setInbox("_INBOX.old-" + name)
                 .setAckInbox("_INBOX.old-ack-" + name).setMaxInFlight(1024).setAckWaitInSecs(30)

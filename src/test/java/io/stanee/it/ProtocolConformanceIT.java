@@ -156,6 +156,23 @@ class ProtocolConformanceIT {
         }
     }
 
+    @Test
+    void aProtocolZeroClientIsServedByClientIdWithoutPings() throws Exception {
+        ConnectResponse response = ConnectResponse.parseFrom(request("_STAN.discover.test-cluster",
+                ConnectRequest.newBuilder().setClientID("protocol-zero").setHeartbeatInbox("_INBOX.p0-hb")
+                        .build().toByteArray()));
+        assertEquals("", response.getError());
+        assertEquals("", response.getPingRequests(), "no pings for protocol 0");
+        assertEquals(0, response.getPingInterval());
+        PubAck ack = PubAck.parseFrom(request(response.getPubPrefix() + ".p0", PubMsg.newBuilder()
+                .setClientID("protocol-zero").setGuid("p0-1").setSubject("p0-" + UUID.randomUUID())
+                .setData(com.google.protobuf.ByteString.copyFromUtf8("old client")).build().toByteArray()));
+        assertEquals("p0-1", ack.getGuid());
+        assertEquals("", ack.getError());
+        request(response.getCloseRequests(), CloseRequest.newBuilder().setClientID("protocol-zero").build()
+                .toByteArray());
+    }
+
     // ---- heartbeats and pings ------------------------------------------------------------------------------
 
     @Test
@@ -328,6 +345,26 @@ class ProtocolConformanceIT {
             assertTrue(millis >= 800 && millis < 3000, "redelivered after about the ack wait: " + millis + " ms");
             again.ack();
             assertNull(received.poll(2500, TimeUnit.MILLISECONDS), "an acknowledged message is not redelivered");
+        }
+    }
+
+    @Test
+    void acksForUnknownSequencesAreIgnored() throws Exception {
+        String channel = channel("unknown-ack");
+        try (StreamingConnection connection = StanClients.connect("unknown-ack")) {
+            BlockingQueue<Message> received = new LinkedBlockingQueue<>();
+            Subscription sub = connection.subscribe(channel, received::add, new SubscriptionOptions.Builder()
+                    .manualAcks().maxInFlight(1).build());
+            connection.publish(channel, payload(1));
+            Message first = received.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            // acks of sequences never sent, garbage on the ack inbox: nothing happens, nothing is unblocked
+            nats.publish(sub.getAckInbox(), io.stanee.protocol.pb.Protocol.Ack.newBuilder().setSubject(channel)
+                    .setSequence(99).build().toByteArray());
+            nats.publish(sub.getAckInbox(), new byte[]{(byte) 0xff, 0x01});
+            connection.publish(channel, payload(2));
+            assertNull(received.poll(700, TimeUnit.MILLISECONDS), "maxInFlight 1 still holds message 2 back");
+            first.ack();
+            assertEquals(List.of(2L), sequences(received, 1));
         }
     }
 

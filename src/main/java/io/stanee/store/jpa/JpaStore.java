@@ -57,7 +57,9 @@ public class JpaStore implements Store {
     public void apply(StoreBatch batch) {
         try {
             MessageInserts.write(dataSource, batch.ops());
-            new BatchWriter().write(batch.ops());
+            if (batch.ops().stream().anyMatch(op -> !(op instanceof StoreOp.AddMessage))) {
+                new BatchWriter().write(batch.ops()); // publishes alone need no persistence context
+            }
         } catch (PersistenceException e) {
             throw new StoreException(e.getMessage(), e);
         } catch (SQLException e) {

@@ -1,7 +1,7 @@
 package io.stanee.store.jpa;
 
 import io.stanee.store.RecoveredState;
-import io.stanee.store.StoreException;
+import io.stanee.store.IncompatibleStoreException;
 import jakarta.persistence.EntityManager;
 
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -26,7 +26,7 @@ final class Recovery {
             return new RecoveredState(null, List.of(), List.of(), 0);
         }
         if (server.version() == null || server.version() != ServerInfoRow.SCHEMA_VERSION) {
-            throw new StoreException(String.format("sql: unsupported version: %s (supports [1..%d])",
+            throw new IncompatibleStoreException(String.format("sql: unsupported version: %s (supports [1..%d])",
                     server.version(), ServerInfoRow.SCHEMA_VERSION));
         }
         List<RecoveredState.Client> clients = em.createQuery("SELECT c FROM ClientRow c", ClientRow.class)

@@ -1,5 +1,6 @@
 package io.stanee.store.jpa;
 
+import io.stanee.store.IncompatibleStoreException;
 import io.stanee.store.StoreException;
 
 import javax.sql.DataSource;
@@ -54,7 +55,7 @@ public final class SchemaGuard {
                 missing = missingTables(connection, dialect);
             }
             if (!missing.isEmpty()) {
-                throw new StoreException(String.format(
+                throw new IncompatibleStoreException(String.format(
                         "stan-ee: the SQL store schema is incomplete in the %s database: %s. stan-ee does not "
                                 + "create the schema; ask the DBA to run sql/%s (from the stan-ee distribution).",
                         product, String.join("; ", missing), dialect.script));
