@@ -24,7 +24,7 @@ import java.util.Map;
 
 /**
  * The store on the Go server's SQL tables. {@link #apply} runs in one container-managed JTA transaction:
- * published messages go first, as one JDBC batch ({@link MessageInserts}); the other rows are entities
+ * appended rows (messages, pending messages) go first, as JDBC batches ({@link RowInserts}); the other rows are entities
  * written by EclipseLink's batch writing; deletions of pending rows are gathered into one statement per
  * subscription.
  */
@@ -56,9 +56,10 @@ public class JpaStore implements Store {
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public void apply(StoreBatch batch) {
         try {
-            MessageInserts.write(dataSource, batch.ops());
-            if (batch.ops().stream().anyMatch(op -> !(op instanceof StoreOp.AddMessage))) {
-                new BatchWriter().write(batch.ops()); // publishes alone need no persistence context
+            RowInserts.write(dataSource, batch.ops());
+            if (batch.ops().stream().anyMatch(op -> !(op instanceof StoreOp.AddMessage)
+                    && !(op instanceof StoreOp.AddPending))) {
+                new BatchWriter().write(batch.ops()); // appends alone need no persistence context
             }
         } catch (PersistenceException e) {
             throw new StoreException(e.getMessage(), e);
@@ -141,10 +142,8 @@ public class JpaStore implements Store {
         }
 
         private void write(StoreOp op) {
-            if (op instanceof StoreOp.AddMessage) {
-                return; // written by MessageInserts, before everything else
-            } else if (op instanceof StoreOp.AddPending p) {
-                insert(new PendingRow(p.subId(), p.row(), p.sequence()));
+            if (op instanceof StoreOp.AddMessage || op instanceof StoreOp.AddPending) {
+                return; // written by RowInserts, before everything else
             } else if (op instanceof StoreOp.AckPending a) {
                 // deferred to the end: a pending row is never inserted again once acknowledged
                 ackedBySub.computeIfAbsent(a.subId(), k -> new ArrayList<>()).add(a.sequence());

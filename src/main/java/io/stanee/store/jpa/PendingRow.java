@@ -42,13 +42,6 @@ public class PendingRow {
     protected PendingRow() {
     }
 
-    /** A row of the no-caching layout: one pending sequence. */
-    public PendingRow(long subId, long row, long seq) {
-        this.subId = subId;
-        this.row = row;
-        this.seq = seq;
-    }
-
     /** A row of the caching layout: pending sequences as a JSON array, and the last sent sequence. */
     public PendingRow(long subId, long row, long lastSent, byte[] pendingJson) {
         this.subId = subId;

@@ -1,0 +1,93 @@
+package io.stanee.store.jpa;
+
+import io.stanee.store.StoreOp;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Writes the rows a batch appends by the thousand (published messages; pending messages in no-caching mode)
+ * as JDBC batches on the transaction's connection, before the batch's other operations.
+ *
+ * <p>Hand-written instead of persisting {@link MessageRow} and {@link PendingRow} entities: these rows are
+ * written once, never changed and never read back as managed entities, and at tens of thousands a second
+ * EclipseLink's per-entity unit-of-work bookkeeping (clones, change sets, identity maps) cost more than the
+ * inserts themselves. The statements and columns are those the entities map; reads go through the entities.
+ * Writing them first is safe: no other operation of a batch must precede an insert of a new row (deletions
+ * of the same rows come later in the batch or in a later one).
+ */
+final class RowInserts {
+
+    private static final String MESSAGE = "INSERT INTO Messages (id, seq, timestamp, size, data) VALUES (?, ?, ?, ?, ?)";
+    private static final String PENDING = "INSERT INTO SubsPending (subid, %s, seq) VALUES (?, ?, ?)";
+    private static final int CHUNK = 1000;
+    /** How this database quotes the column ROW (one datasource per application: looked up once). */
+    private static volatile String quotedRow;
+
+    private RowInserts() {
+    }
+
+    /** Inserts every {@link StoreOp.AddMessage} and {@link StoreOp.AddPending} of the operations. */
+    static void write(DataSource dataSource, List<StoreOp> ops) throws SQLException {
+        boolean messages = ops.stream().anyMatch(op -> op instanceof StoreOp.AddMessage);
+        boolean pending = ops.stream().anyMatch(op -> op instanceof StoreOp.AddPending);
+        if (!messages && !pending) {
+            return;
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            if (messages) {
+                insertMessages(connection, ops);
+            }
+            if (pending) {
+                insertPending(connection, ops);
+            }
+        }
+    }
+
+    private static void insertMessages(Connection connection, List<StoreOp> ops) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(MESSAGE)) {
+            int queued = 0;
+            for (StoreOp op : ops) {
+                if (op instanceof StoreOp.AddMessage m) {
+                    insert.setInt(1, m.channelId());
+                    insert.setLong(2, m.sequence());
+                    insert.setLong(3, m.timestamp());
+                    insert.setInt(4, m.data().length);
+                    insert.setBytes(5, m.data());
+                    queued = addToBatch(insert, queued);
+                }
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static void insertPending(Connection connection, List<StoreOp> ops) throws SQLException {
+        if (quotedRow == null) {
+            quotedRow = SchemaGuard.Dialect.of(connection.getMetaData().getDatabaseProductName()).quotedRow;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(String.format(PENDING, quotedRow))) {
+            int queued = 0;
+            for (StoreOp op : ops) {
+                if (op instanceof StoreOp.AddPending p) {
+                    insert.setLong(1, p.subId());
+                    insert.setLong(2, p.row());
+                    insert.setLong(3, p.sequence());
+                    queued = addToBatch(insert, queued);
+                }
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static int addToBatch(PreparedStatement insert, int queued) throws SQLException {
+        insert.addBatch();
+        if (queued + 1 == CHUNK) {
+            insert.executeBatch();
+            return 0;
+        }
+        return queued + 1;
+    }
+}
