@@ -65,7 +65,7 @@ public final class BenchOptions {
             "1 a connect, publish or receive failed or timed out, 2 wrong arguments.",
             "The last line on stdout is machine-readable: RESULT key=value ...");
 
-    private enum Option {
+    private enum Option implements GoStyleArgs.Flag {
         SERVER(true), CLUSTER(true), CLIENT_ID(true), HELP(false),
         PUBLISHERS(true), SUBSCRIBERS(true), MESSAGES(true), MESSAGE_SIZE(true),
         ASYNC(false), SYNC(false), MAX_PUB_ACKS(true), IGNORE_OLD(false),
@@ -75,6 +75,11 @@ public final class BenchOptions {
 
         Option(boolean takesValue) {
             this.takesValue = takesValue;
+        }
+
+        @Override
+        public boolean takesValue() {
+            return takesValue;
         }
     }
 
@@ -112,42 +117,7 @@ public final class BenchOptions {
     /** Parses the arguments that follow {@code bench}; options may also follow the channel. */
     public static BenchOptions parse(String... args) throws UsageException {
         BenchOptions options = new BenchOptions();
-        List<String> positionals = new ArrayList<>();
-        boolean optionsEnded = false;
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (optionsEnded || !arg.startsWith("-") || arg.equals("-")) {
-                positionals.add(arg);
-                continue;
-            }
-            if (arg.equals("--")) {
-                optionsEnded = true;
-                continue;
-            }
-            String name = arg.substring(arg.startsWith("--") ? 2 : 1);
-            String value = null;
-            int equals = name.indexOf('=');
-            if (equals >= 0) {
-                value = name.substring(equals + 1);
-                name = name.substring(0, equals);
-            }
-            Option option = OPTIONS.get(name);
-            if (option == null) {
-                throw new UsageException("unknown option '" + arg + "' for bench");
-            }
-            if (option.takesValue && value == null) {
-                if (i + 1 >= args.length) {
-                    throw new UsageException("option '" + arg + "' needs a value");
-                }
-                value = args[++i];
-            } else if (!option.takesValue && value != null) {
-                throw new UsageException("option '-" + name + "' takes no value");
-            }
-            if (option.takesValue && value.isEmpty()) {
-                throw new UsageException("option '-" + name + "' needs a non-empty value");
-            }
-            options.apply(option, name, value);
-        }
+        List<String> positionals = GoStyleArgs.scan(args, 0, OPTIONS::get, "bench", options::apply);
         if (positionals.isEmpty()) {
             throw new UsageException("bench needs <channel>");
         }

@@ -64,7 +64,7 @@ public final class CommandLine {
         }
     }
 
-    private enum Option {
+    private enum Option implements GoStyleArgs.Flag {
         SERVER(true), CLUSTER(true), CLIENT_ID(true), HELP(false),
         ASYNC(false),
         NEW_ONLY(false), ALL(false), LAST(false), SINCE(true), SEQ(true),
@@ -74,6 +74,11 @@ public final class CommandLine {
 
         Option(boolean takesValue) {
             this.takesValue = takesValue;
+        }
+
+        @Override
+        public boolean takesValue() {
+            return takesValue;
         }
     }
 
@@ -132,42 +137,7 @@ public final class CommandLine {
     }
 
     private void parseRest(String[] args) throws UsageException {
-        List<String> positionals = new ArrayList<>();
-        boolean optionsEnded = false;
-        for (int i = 1; i < args.length; i++) {
-            String arg = args[i];
-            if (optionsEnded || !arg.startsWith("-") || arg.equals("-")) {
-                positionals.add(arg);
-                continue;
-            }
-            if (arg.equals("--")) {
-                optionsEnded = true;
-                continue;
-            }
-            String name = arg.substring(arg.startsWith("--") ? 2 : 1);
-            String value = null;
-            int equals = name.indexOf('=');
-            if (equals >= 0) {
-                value = name.substring(equals + 1);
-                name = name.substring(0, equals);
-            }
-            Option option = lookup(name);
-            if (option == null) {
-                throw new UsageException("unknown option '" + arg + "' for " + tool.name().toLowerCase());
-            }
-            if (option.takesValue && value == null) {
-                if (i + 1 >= args.length) {
-                    throw new UsageException("option '" + arg + "' needs a value");
-                }
-                value = args[++i];
-            } else if (!option.takesValue && value != null) {
-                throw new UsageException("option '-" + name + "' takes no value");
-            }
-            if (option.takesValue && value.isEmpty()) {
-                throw new UsageException("option '-" + name + "' needs a non-empty value");
-            }
-            apply(option, name, value);
-        }
+        List<String> positionals = GoStyleArgs.scan(args, 1, this::lookup, tool.name().toLowerCase(), this::apply);
         applyPositionals(positionals);
         if (start == null) {
             start = Start.NEW_ONLY;

@@ -368,6 +368,34 @@ class ProtocolConformanceIT {
         }
     }
 
+    @Test
+    void redeliveriesCarryTheirCount() throws Exception {
+        String channel = channel("redelivery-count");
+        try (StreamingConnection publisher = StanClients.connect("redelivery-count")) {
+            // a raw subscriber, to read MsgProto.redeliveryCount, which the Java client does not expose
+            io.nats.client.Subscription inbox = nats.subscribe("_INBOX.count-" + channel);
+            nats.flush(WAIT);
+            SubscriptionResponse response = SubscriptionResponse.parseFrom(request("_STAN.sub.test-cluster",
+                    SubscriptionRequest.newBuilder().setClientID("redelivery-count").setSubject(channel)
+                            .setInbox("_INBOX.count-" + channel).setMaxInFlight(10).setAckWaitInSecs(1)
+                            .build().toByteArray()));
+            assertEquals("", response.getError());
+            publisher.publish(channel, payload(1));
+            for (int expected = 0; expected <= 2; expected++) {
+                io.nats.client.Message delivered = inbox.nextMessage(WAIT);
+                assertTrue(delivered != null, "delivery " + expected);
+                io.stanee.protocol.pb.Protocol.MsgProto message =
+                        io.stanee.protocol.pb.Protocol.MsgProto.parseFrom(delivered.getData());
+                assertEquals(1, message.getSequence());
+                assertEquals(expected > 0, message.getRedelivered());
+                assertEquals(expected, message.getRedeliveryCount(), "redelivery count");
+            }
+            nats.publish(response.getAckInbox(), io.stanee.protocol.pb.Protocol.Ack.newBuilder()
+                    .setSubject(channel).setSequence(1).build().toByteArray());
+            assertNull(inbox.nextMessage(Duration.ofMillis(2500)), "acknowledged: no more redeliveries");
+        }
+    }
+
     // ---- durables ------------------------------------------------------------------------------------------
 
     @Test
