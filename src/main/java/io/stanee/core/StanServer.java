@@ -72,6 +72,7 @@ public final class StanServer {
             state.store.apply(init.storeBatch());
         } else {
             restore(recovered);
+            applyLimitsOfToday();
         }
         LOG.info(() -> "STAN server for cluster " + state.info.getClusterID() + " ready: "
                 + state.channels.size() + " channels, " + state.clients.size() + " clients recovered");
@@ -103,6 +104,18 @@ public final class StanServer {
             channel.lastActivity = nanoClock.getAsLong();
             state.addChannel(channel);
             stored.subscriptions().forEach(sub -> subscriptionRecovery.restore(channel, sub));
+        }
+    }
+
+    /**
+     * A channel recovered with more than today's limits allow (they were lowered since) is trimmed right
+     * away, as the Go SQL store does at recovery; age expiry follows on the first timer.
+     */
+    private void applyLimitsOfToday() {
+        Batch batch = new Batch();
+        state.channels.values().forEach(channel -> limits.enforceSize(channel, batch));
+        if (!batch.storeBatch().isEmpty()) {
+            state.store.apply(batch.storeBatch());
         }
     }
 

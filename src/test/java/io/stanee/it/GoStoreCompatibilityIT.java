@@ -23,7 +23,9 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -89,7 +91,29 @@ class GoStoreCompatibilityIT {
     }
 
     @Test
-    @Order(4) // restarts the server on altered data: last
+    @Order(4) // restarts the server with lower limits
+    void aChannelOverTodaysLimitsIsTrimmedAtRecovery() throws Exception {
+        liberty.stop();
+        Map<String, String> variables = new LinkedHashMap<>(TestDatabase.POSTGRES.libertyVariables(liberty));
+        variables.put("stan.channels." + CHANNEL + ".max_msgs", "5");
+        liberty.configure(variables).start();
+        try (Connection db = TestDatabase.POSTGRES.connect();
+             PreparedStatement count = db.prepareStatement("SELECT COUNT(*), MIN(seq) FROM Messages WHERE id = 1");
+             java.sql.ResultSet rs = count.executeQuery()) {
+            assertTrue(rs.next());
+            assertEquals(5, rs.getLong(1), "only the newest 5 rows are left");
+            assertEquals(MESSAGES + 1 - 4, rs.getLong(2));
+        }
+        try (StreamingConnection connection = StanClients.connect("after-trim")) {
+            BlockingQueue<Message> received = new LinkedBlockingQueue<>();
+            connection.subscribe(CHANNEL, received::add, new SubscriptionOptions.Builder().deliverAllAvailable()
+                    .build());
+            assertEquals(MESSAGES + 1 - 4, received.poll(10, TimeUnit.SECONDS).getSequence());
+        }
+    }
+
+    @Test
+    @Order(5) // restarts the server on altered data: last
     void aStoreOfAnotherVersionOrClusterIsRefusedWithTheReason() throws Exception {
         liberty.stop();
         try (Connection db = TestDatabase.POSTGRES.connect()) {
