@@ -10,7 +10,12 @@ import io.stanee.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,10 +33,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * stan-ee when its surroundings fail: a NATS server that restarts, a database that blocks. Runs on PostgreSQL
- * with a 3 s statement timeout, and on a nats-server of its own (port 4333) that the test kills and restarts.
+ * stan-ee when its surroundings fail: a NATS server that restarts, a database that blocks (PostgreSQL and
+ * MariaDB, with a 3 s statement timeout). Runs on a nats-server of its own (port 4333) that the test kills and
+ * restarts.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ResilienceIT {
 
     private static final int NATS_PORT = 4333;
@@ -40,12 +47,17 @@ class ResilienceIT {
 
     @BeforeAll
     void start() throws Exception {
-        liberty.stop();
         nats.start();
-        TestDatabase.POSTGRES.recreate(true);
-        Map<String, String> variables = new LinkedHashMap<>(TestDatabase.POSTGRES.libertyVariables(liberty));
+        startOn(TestDatabase.POSTGRES);
+    }
+
+    private void startOn(TestDatabase database) throws Exception {
+        liberty.stop();
+        database.recreate(true);
+        Map<String, String> variables = new LinkedHashMap<>(database.libertyVariables(liberty));
         variables.put("stan.nats_server", nats.url());
         variables.put("stan.db.timeout", "3s");
+        variables.put("stan.db.socket_timeout_millis", "5000");
         liberty.configure(variables).start();
     }
 
@@ -64,14 +76,21 @@ class ResilienceIT {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    @Test
-    void aPublishWhileTheDatabaseIsBlockedFailsWithinTheTimeoutAndNothingIsLost() throws Exception {
+    @Order(2) // switches the server to MariaDB for its second run
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = TestDatabase.class, names = {"POSTGRES", "MARIADB"})
+    void aPublishWhileTheDatabaseIsBlockedFailsWithinTheTimeoutAndNothingIsLost(TestDatabase database)
+            throws Exception {
+        if (database != TestDatabase.POSTGRES) {
+            startOn(database);
+        }
         try (StreamingConnection client = connect("blocked-db");
-             Connection db = TestDatabase.POSTGRES.connect()) {
+             Connection db = database.connect()) {
             client.publish("blocked", payload("before"));
             db.setAutoCommit(false);
             try (Statement lock = db.createStatement()) {
-                lock.execute("LOCK TABLE Messages IN ACCESS EXCLUSIVE MODE");
+                lock.execute(database == TestDatabase.POSTGRES ? "LOCK TABLE Messages IN ACCESS EXCLUSIVE MODE"
+                        : "LOCK TABLES Messages WRITE");
                 long started = System.nanoTime();
                 IOException error = assertThrows(IOException.class,
                         () -> client.publish("blocked", payload("while blocked")));
@@ -81,6 +100,11 @@ class ResilienceIT {
                 assertTrue(liberty.get("/metrics?scope=application").matches("(?s).*stan_store_failures\\{[^}]*} [1-9].*"));
             } finally {
                 db.rollback(); // the database comes back
+                if (database == TestDatabase.MARIADB) {
+                    try (Statement unlock = db.createStatement()) {
+                        unlock.execute("UNLOCK TABLES");
+                    }
+                }
             }
             client.publish("blocked", payload("after"));
             BlockingQueue<Message> received = new LinkedBlockingQueue<>();
@@ -93,6 +117,7 @@ class ResilienceIT {
     }
 
     @Test
+    @Order(1)
     void aNatsRestartIsSurvivedByServerAndClients() throws Exception {
         try (StreamingConnection client = connect("nats-restart")) {
             BlockingQueue<Message> received = new LinkedBlockingQueue<>();
