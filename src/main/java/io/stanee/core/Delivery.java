@@ -220,6 +220,9 @@ final class Delivery {
         if (sequence > channel.last) {
             return null;
         }
+        if (sequence < channel.first) {
+            sequence = channel.first; // removed by limits: the window may still hold it, the channel does not
+        }
         // the timestamp is not needed to send a message: left 0 rather than decoded for nothing
         byte[] recent = channel.window.get(sequence);
         if (recent != null) {
