@@ -7,9 +7,6 @@ package io.stanee.core;
 public record ChannelLimits(long maxMsgs, long maxBytes, long maxAgeNanos, long maxSubscriptions,
                             long maxInactivityNanos) {
 
-    /** The Go server's defaults: 1,000,000 messages, 1,024,000,000 bytes, 1000 subscriptions. */
-    public static final ChannelLimits DEFAULTS = new ChannelLimits(1_000_000, 1_024_000_000L, 0, 1000, 0);
-
     /**
      * Per-channel settings as configured: null = inherit from the closest wider entry (or the global limits);
      * a negative value (what an explicit 0 becomes, as in the Go server's config parser) = unlimited.

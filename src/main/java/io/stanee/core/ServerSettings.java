@@ -22,9 +22,4 @@ public record ServerSettings(String clusterId, String discoverPrefix, int maxCha
                              Map<String, ChannelLimits.Override> perChannel, Duration heartbeatInterval,
                              Duration heartbeatTimeout, int heartbeatFailCount, boolean noCaching,
                              int windowMessages) {
-
-    public static ServerSettings defaults(String clusterId) {
-        return new ServerSettings(clusterId, "_STAN.discover", 100, ChannelLimits.DEFAULTS, Map.of(),
-                Duration.ofSeconds(30), Duration.ofSeconds(10), 10, false, 4096);
-    }
 }

@@ -16,7 +16,6 @@ public final class ServerStats {
     final LongAdder storeFailures = new LongAdder();
     final LongAdder storeCommits = new LongAdder();
     volatile boolean natsConnected;
-    volatile boolean storeHealthy = true;
 
     public long messagesIn() {
         return messagesIn.sum();
@@ -57,10 +56,5 @@ public final class ServerStats {
 
     public boolean natsConnected() {
         return natsConnected;
-    }
-
-    /** False after a batch failed in the store, true again after the next commit. */
-    public boolean storeHealthy() {
-        return storeHealthy;
     }
 }

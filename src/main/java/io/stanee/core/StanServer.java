@@ -58,10 +58,6 @@ public final class StanServer {
         return state.stats;
     }
 
-    public ServerInfo info() {
-        return state.info;
-    }
-
     /** Recovers the state (or initializes a new store) and returns the subjects to listen on. */
     public List<String> start() {
         RecoveredState recovered = state.store.recover();
@@ -174,12 +170,10 @@ public final class StanServer {
                 state.store.apply(batch.storeBatch());
                 state.stats.storeCommits.increment();
             }
-            state.stats.storeHealthy = true;
             return batch.committed();
         } catch (RuntimeException e) {
             batch.rollback();
             state.stats.storeFailures.increment();
-            state.stats.storeHealthy = false;
             if (requests.size() > 1) {
                 return oneByOne(requests, e);
             }

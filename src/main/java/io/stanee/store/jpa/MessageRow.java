@@ -9,7 +9,10 @@ import jakarta.persistence.Table;
 import java.io.Serializable;
 import java.util.Objects;
 
-/** A row of Messages: channel ID, sequence, timestamp, size and the serialized MsgProto. */
+/**
+ * A row of Messages: channel ID, sequence, timestamp, size and the serialized MsgProto. Read through JPA;
+ * written by {@link RowInserts}.
+ */
 @Entity
 @Table(name = "Messages")
 @IdClass(MessageRow.Key.class)
@@ -35,13 +38,6 @@ public class MessageRow {
     protected MessageRow() {
     }
 
-    public MessageRow(int channelId, long seq, long timestamp, byte[] data) {
-        this.channelId = channelId;
-        this.seq = seq;
-        this.timestampNanos = timestamp;
-        this.byteSize = data.length;
-        this.data = data;
-    }
 
     public long seq() {
         return seq;

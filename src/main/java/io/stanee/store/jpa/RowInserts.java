@@ -48,46 +48,49 @@ final class RowInserts {
     }
 
     private static void insertMessages(Connection connection, List<StoreOp> ops) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(MESSAGE)) {
-            int queued = 0;
-            for (StoreOp op : ops) {
-                if (op instanceof StoreOp.AddMessage m) {
-                    insert.setInt(1, m.channelId());
-                    insert.setLong(2, m.sequence());
-                    insert.setLong(3, m.timestamp());
-                    insert.setInt(4, m.data().length);
-                    insert.setBytes(5, m.data());
-                    queued = addToBatch(insert, queued);
-                }
-            }
-            insert.executeBatch();
-        }
+        insertAll(connection, MESSAGE, ops, StoreOp.AddMessage.class, (insert, m) -> {
+            insert.setInt(1, m.channelId());
+            insert.setLong(2, m.sequence());
+            insert.setLong(3, m.timestamp());
+            insert.setInt(4, m.data().length);
+            insert.setBytes(5, m.data());
+        });
     }
 
     private static void insertPending(Connection connection, List<StoreOp> ops) throws SQLException {
         if (quotedRow == null) {
             quotedRow = SchemaGuard.Dialect.of(connection.getMetaData().getDatabaseProductName()).quotedRow;
         }
-        try (PreparedStatement insert = connection.prepareStatement(String.format(PENDING, quotedRow))) {
-            int queued = 0;
-            for (StoreOp op : ops) {
-                if (op instanceof StoreOp.AddPending p) {
-                    insert.setLong(1, p.subId());
-                    insert.setLong(2, p.row());
-                    insert.setLong(3, p.sequence());
-                    queued = addToBatch(insert, queued);
-                }
-            }
-            insert.executeBatch();
-        }
+        insertAll(connection, String.format(PENDING, quotedRow), ops, StoreOp.AddPending.class, (insert, p) -> {
+            insert.setLong(1, p.subId());
+            insert.setLong(2, p.row());
+            insert.setLong(3, p.sequence());
+        });
     }
 
-    private static int addToBatch(PreparedStatement insert, int queued) throws SQLException {
-        insert.addBatch();
-        if (queued + 1 == CHUNK) {
-            insert.executeBatch();
-            return 0;
+    /** Binds one operation's values to the insert. */
+    private interface Binder<T> {
+        void bind(PreparedStatement insert, T op) throws SQLException;
+    }
+
+    /** One JDBC batch (executed every {@value #CHUNK} rows) of every operation of the given type. */
+    private static <T extends StoreOp> void insertAll(Connection connection, String sql, List<StoreOp> ops,
+                                                      Class<T> type, Binder<T> binder) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(sql)) {
+            int queued = 0;
+            for (StoreOp op : ops) {
+                if (type.isInstance(op)) {
+                    binder.bind(insert, type.cast(op));
+                    insert.addBatch();
+                    if (++queued == CHUNK) {
+                        insert.executeBatch();
+                        queued = 0;
+                    }
+                }
+            }
+            if (queued > 0) {
+                insert.executeBatch();
+            }
         }
-        return queued + 1;
     }
 }
