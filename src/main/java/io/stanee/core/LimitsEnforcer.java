@@ -120,12 +120,14 @@ final class LimitsEnforcer {
                 if (sub.durable) {
                     state.durables.remove(sub.durableKey());
                 }
+                state.pendingWriter.forget(sub, batch); // no pending-state row may outlive the channel's purge
             }
             batch.onRollback(() -> {
                 state.addChannel(channel);
                 offline.stream().filter(s -> s.durable).forEach(s -> state.durables.put(s.durableKey(), s));
             });
             batch.store(new StoreOp.DeleteChannel(channel.id));
+            batch.afterCommit(() -> state.purge.add(channel.id));
         }
     }
 }

@@ -36,6 +36,7 @@ final class ServerState {
 
     final LimitsResolver limits;
     final PendingStateWriter pendingWriter;
+    final ChannelPurge purge;
 
     ServerState(ServerSettings settings, Store store, ServerStats stats) {
         this.settings = settings;
@@ -43,6 +44,7 @@ final class ServerState {
         this.stats = stats;
         this.limits = new LimitsResolver(settings.limits(), settings.perChannel());
         this.pendingWriter = new PendingStateWriter(settings.noCaching());
+        this.purge = new ChannelPurge(store);
     }
 
     /** The channel, created (and stored) if new. */

@@ -92,6 +92,8 @@ public final class StanServer {
             throw new IllegalStateException("the stored server or client records cannot be decoded", e);
         }
         state.maxSubscriptionId = recovered.maxSubscriptionId();
+        state.maxChannelId = recovered.maxChannelId(); // a channel marked deleted keeps its ID until purged
+        recovered.deletedChannelIds().forEach(state.purge::add);
         SubscriptionRecovery subscriptionRecovery = new SubscriptionRecovery(state);
         for (RecoveredState.Channel stored : recovered.channels()) {
             // limits come from the configuration of today, not from the stored row (as in the Go server)
@@ -159,7 +161,9 @@ public final class StanServer {
         limits.deleteInactiveChannels(batch);
         delivery.redeliverExpired(batch);
         state.pendingWriter.flushDue(nanoClock.getAsLong(), batch);
-        return commit(batch, List.of());
+        List<OutboundMessage> out = commit(batch, List.of());
+        state.purge.purgeOneRound();
+        return out;
     }
 
     private List<OutboundMessage> commit(Batch batch, List<InboundMessage> requests) {

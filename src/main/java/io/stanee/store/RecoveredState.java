@@ -9,9 +9,11 @@ import java.util.List;
  * @param clients serialized spb.ClientInfo of the registered clients
  * @param channels the channels that are not deleted, with their message range
  * @param maxSubscriptionId the highest subscription ID ever given (deleted ones included)
+ * @param maxChannelId the highest channel ID in the store (channels marked deleted included)
+ * @param deletedChannelIds channels marked deleted whose rows are not all removed yet
  */
 public record RecoveredState(byte[] serverInfo, List<Client> clients, List<Channel> channels,
-                             long maxSubscriptionId) {
+                             long maxSubscriptionId, int maxChannelId, List<Integer> deletedChannelIds) {
 
     public record Client(String clientId, String hbInbox, byte[] clientInfo) { }
 

@@ -14,6 +14,13 @@ public interface Store {
     /** Persists every operation of the batch atomically, in order. Throws {@link StoreException} on failure. */
     void apply(StoreBatch batch);
 
+    /**
+     * One round of removing a channel marked deleted, in its own transaction: the pending rows of up to 1000
+     * subscriptions, else up to 1000 messages, else its subscriptions and the channel row itself. Returns true
+     * once nothing of the channel is left.
+     */
+    boolean purgeDeletedChannel(int channelId);
+
     /** Up to {@code max} stored messages of a channel, from sequence {@code fromSeq} upwards, in order. */
     List<StoredMessage> messages(int channelId, long fromSeq, int max);
 

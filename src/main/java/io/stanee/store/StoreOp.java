@@ -20,7 +20,10 @@ public sealed interface StoreOp {
     /** Channels.maxseq: the last sequence of a channel that age expiry emptied, so numbering continues. */
     record RememberLastSequence(int channelId, long lastSeq) implements StoreOp { }
 
-    /** Removes a channel with its messages, subscriptions and their pending rows (max_inactivity). */
+    /**
+     * Marks a channel deleted (max_inactivity): it is no longer recovered; its rows go afterwards, a round at a
+     * time ({@link Store#purgeDeletedChannel}), as in the Go store.
+     */
     record DeleteChannel(int channelId) implements StoreOp { }
 
     /** Messages row; {@code data} is the serialized MsgProto, {@code size} its length. */

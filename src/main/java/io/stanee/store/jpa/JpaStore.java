@@ -6,7 +6,6 @@ import io.stanee.store.StoreBatch;
 import io.stanee.store.StoreException;
 import io.stanee.store.StoreOp;
 import io.stanee.store.StoredMessage;
-import jakarta.annotation.Resource;
 import jakarta.ejb.Local;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
@@ -15,7 +14,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.PersistenceException;
 
-import javax.sql.DataSource;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,13 +33,11 @@ public class JpaStore implements Store {
 
     /** Sequences per DELETE ... IN (...) of acknowledged pending rows. */
     private static final int ACK_CHUNK = 500;
+    /** Rows per round when a deleted channel is purged (the Go store's deep-delete batch). */
+    private static final int PURGE_ROUND = 1000;
 
     @PersistenceContext(unitName = "stanee")
     private EntityManager em;
-
-    /** The same datasource as the persistence unit's: in a transaction Liberty shares the one connection. */
-    @Resource(lookup = "jdbc/stanee")
-    private DataSource dataSource;
 
     @Override
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
@@ -56,7 +53,7 @@ public class JpaStore implements Store {
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public void apply(StoreBatch batch) {
         try {
-            RowInserts.write(dataSource, batch.ops());
+            RowInserts.write(() -> em.unwrap(Connection.class), batch.ops());
             if (batch.ops().stream().anyMatch(op -> !(op instanceof StoreOp.AddMessage)
                     && !(op instanceof StoreOp.AddPending))) {
                 new BatchWriter().write(batch.ops()); // appends alone need no persistence context
@@ -65,6 +62,35 @@ public class JpaStore implements Store {
             throw new StoreException(e.getMessage(), e);
         } catch (SQLException e) {
             throw new StoreException("sql: error inserting messages: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public boolean purgeDeletedChannel(int channelId) {
+        try {
+            List<Long> subIds = em.createQuery("SELECT DISTINCT p.subId FROM PendingRow p, SubscriptionRow s "
+                            + "WHERE s.channelId = :c AND s.subId = p.subId", Long.class)
+                    .setParameter("c", channelId).setMaxResults(PURGE_ROUND).getResultList();
+            if (!subIds.isEmpty()) {
+                em.createQuery("DELETE FROM PendingRow p WHERE p.subId IN :subs").setParameter("subs", subIds)
+                        .executeUpdate();
+                return false;
+            }
+            List<Long> lowest = em.createQuery("SELECT m.seq FROM MessageRow m WHERE m.channelId = :c ORDER BY m.seq",
+                    Long.class).setParameter("c", channelId).setMaxResults(PURGE_ROUND).getResultList();
+            if (!lowest.isEmpty()) {
+                em.createQuery("DELETE FROM MessageRow m WHERE m.channelId = :c AND m.seq <= :s")
+                        .setParameter("c", channelId).setParameter("s", lowest.get(lowest.size() - 1)).executeUpdate();
+                return false;
+            }
+            em.createQuery("DELETE FROM SubscriptionRow s WHERE s.channelId = :c").setParameter("c", channelId)
+                    .executeUpdate();
+            em.createQuery("DELETE FROM ChannelRow c WHERE c.id = :c AND c.deleted = TRUE")
+                    .setParameter("c", channelId).executeUpdate();
+            return true;
+        } catch (PersistenceException e) {
+            throw new StoreException(e.getMessage(), e);
         }
     }
 
@@ -171,7 +197,8 @@ public class JpaStore implements Store {
                 execute(em.createQuery("UPDATE ChannelRow c SET c.maxSeq = :s WHERE c.id = :c")
                         .setParameter("s", r.lastSeq()).setParameter("c", r.channelId()));
             } else if (op instanceof StoreOp.DeleteChannel d) {
-                deleteChannel(d.channelId());
+                execute(em.createQuery("UPDATE ChannelRow c SET c.deleted = TRUE WHERE c.id = :c")
+                        .setParameter("c", d.channelId()));
             } else if (op instanceof StoreOp.UpdateSubscription u) {
                 updateSubscription(u);
             } else if (op instanceof StoreOp.DeleteSubscription d) {
@@ -199,15 +226,6 @@ public class JpaStore implements Store {
                             "UPDATE SubscriptionRow s SET s.lastSent = :seq WHERE s.channelId = :c AND s.subId = :sub")
                     .setParameter("seq", r.lastSent()).setParameter("c", r.channelId()).setParameter("sub", r.subId()));
             ackedBySub.remove(r.subId());
-        }
-
-        /** Everything of the channel, children first (the Go store purges in rounds; one transaction here). */
-        private void deleteChannel(int channelId) {
-            execute(em.createQuery("DELETE FROM PendingRow p WHERE p.subId IN "
-                    + "(SELECT s.subId FROM SubscriptionRow s WHERE s.channelId = :c)").setParameter("c", channelId));
-            execute(em.createQuery("DELETE FROM MessageRow m WHERE m.channelId = :c").setParameter("c", channelId));
-            execute(em.createQuery("DELETE FROM SubscriptionRow s WHERE s.channelId = :c").setParameter("c", channelId));
-            execute(em.createQuery("DELETE FROM ChannelRow c WHERE c.id = :c").setParameter("c", channelId));
         }
 
         /** Go: update the proto; if no row was there, insert it. */

@@ -23,7 +23,7 @@ final class Recovery {
     RecoveredState read() {
         ServerInfoRow server = em.find(ServerInfoRow.class, 1);
         if (server == null) {
-            return new RecoveredState(null, List.of(), List.of(), 0);
+            return new RecoveredState(null, List.of(), List.of(), 0, 0, List.of());
         }
         if (server.version() == null || server.version() != ServerInfoRow.SCHEMA_VERSION) {
             throw new IncompatibleStoreException(String.format("sql: unsupported version: %s (supports [1..%d])",
@@ -39,7 +39,11 @@ final class Recovery {
             channels.add(channel(row));
         }
         Long maxSubId = em.createQuery("SELECT MAX(s.subId) FROM SubscriptionRow s", Long.class).getSingleResult();
-        return new RecoveredState(server.proto(), clients, channels, maxSubId == null ? 0 : maxSubId);
+        Integer maxChannelId = em.createQuery("SELECT MAX(c.id) FROM ChannelRow c", Integer.class).getSingleResult();
+        List<Integer> deleted = em.createQuery("SELECT c.id FROM ChannelRow c WHERE c.deleted = TRUE ORDER BY c.id",
+                Integer.class).getResultList();
+        return new RecoveredState(server.proto(), clients, channels, maxSubId == null ? 0 : maxSubId,
+                maxChannelId == null ? 0 : maxChannelId, deleted);
     }
 
     private RecoveredState.Channel channel(ChannelRow row) {

@@ -8,21 +8,24 @@ import io.stanee.store.StoreBatch;
 import io.stanee.store.StoreException;
 import io.stanee.store.StoreOp;
 import io.stanee.store.StoredMessage;
-import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.EmptyAsset;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
+import javax.naming.InitialContext;
 import javax.sql.DataSource;
 import java.io.File;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 
@@ -32,35 +35,79 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The store service in a real Open Liberty (Arquillian, managed container) on embedded Derby: the EJB, its JTA
- * transactions and the JPA mapping onto the Go server's tables.
+ * The store service in a real Open Liberty (Arquillian, managed container): the EJB, its JTA transactions and
+ * the JPA mapping onto the Go server's tables. One suite, run against each database by a subclass that deploys
+ * it with a persistence unit on that database's datasource (see the "arquillian" server's server.xml).
  */
-@ExtendWith(ArquillianExtension.class)
-class JpaStoreIT {
+abstract class JpaStoreContract {
 
-    @Deployment
-    static WebArchive deployment() throws Exception {
+    /**
+     * A test application whose persistence unit uses the given datasource; it carries the database's create and
+     * drop scripts of {@code sql/}.
+     */
+    static WebArchive deployment(String name, String jndiName, String dialect) throws Exception {
         File protobuf = new File(Message.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        return ShrinkWrap.create(WebArchive.class, "store-it.war")
+        String persistence = Files.readString(Path.of("src/main/resources/META-INF/persistence.xml"))
+                .replace("<jta-data-source>jdbc/stanee</jta-data-source>",
+                        "<jta-data-source>" + jndiName + "</jta-data-source>");
+        return ShrinkWrap.create(WebArchive.class, name + ".war")
                 .addPackages(true, "io.stanee.store", "io.stanee.protocol")
-                .addAsResource("META-INF/persistence.xml")
+                .addAsResource(new StringAsset(persistence), "META-INF/persistence.xml")
                 .addAsResource(new File("sql/derby.db.sql"), "META-INF/sql/derby.db.sql")
+                .addAsResource(new File("sql/" + dialect + ".db.sql"), "META-INF/sql/create.sql")
+                .addAsResource(new File("sql/drop_" + dialect + ".db.sql"), "META-INF/sql/drop.sql")
                 .addAsLibraries(protobuf)
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
     }
 
+    /** Set once per deployment: the schema is made anew from the DBA scripts before its first test. */
+    private static boolean schemaCreated;
+
     @EJB
     Store store;
 
-    @Resource(lookup = "jdbc/stanee")
     DataSource dataSource;
+
+    /** The JNDI name of the datasource this database's suite runs on. */
+    abstract String dataSourceName();
+
+    /** What the database needs before the DBA script can run (nothing, but for PostgreSQL's schema). */
+    void prepareDatabase(Statement statement) throws SQLException {
+    }
 
     @BeforeEach
     void emptyStore() throws Exception {
+        dataSource = InitialContext.doLookup(dataSourceName());
+        if (!schemaCreated) {
+            try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                prepareDatabase(statement);
+            }
+            runScript("/META-INF/sql/drop.sql", true); // Derby has no IF EXISTS: a missing table fails, as in ij
+            runScript("/META-INF/sql/create.sql", false);
+            schemaCreated = true;
+        }
         SchemaGuard.verify(dataSource);
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             for (String table : SchemaGuard.TABLES.keySet()) {
                 statement.executeUpdate("DELETE FROM " + table);
+            }
+        }
+    }
+
+    private void runScript(String resource, boolean carryOnAfterFailure) throws Exception {
+        String script;
+        try (InputStream in = JpaStoreContract.class.getResourceAsStream(resource)) {
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            for (String sql : SqlScript.statements(script)) {
+                try {
+                    statement.execute(sql);
+                } catch (SQLException e) {
+                    if (!carryOnAfterFailure) {
+                        throw e;
+                    }
+                }
             }
         }
     }
@@ -142,7 +189,7 @@ class JpaStoreIT {
                 new StoreOp.AddPending(3, 1, 1));
         apply(new StoreOp.ReplacePending(1, 3, 2, 9, List.of(4L, 7L, 9L)));
 
-        assertEquals(List.of(2L), longs("SELECT \"row\" FROM SubsPending WHERE subid = 3"));
+        assertEquals(List.of(2L), longs("SELECT " + quotedRow() + " FROM SubsPending WHERE subid = 3"));
         assertEquals(List.of(9L), longs("SELECT lastsent FROM Subscriptions WHERE subid = 3"));
         RecoveredState.Subscription sub = store.recover().channels().get(0).subscriptions().get(0);
         assertEquals(List.of(4L, 7L, 9L), sub.pending());
@@ -162,6 +209,44 @@ class JpaStoreIT {
         assertEquals(List.of(5L), longs("SELECT subid FROM Subscriptions"), "only the marker row is left");
         assertTrue(longs("SELECT seq FROM SubsPending").isEmpty());
         assertEquals(5, store.recover().maxSubscriptionId(), "IDs are never reused");
+    }
+
+    @Test
+    void aDeletedChannelIsMarkedThenPurgedInRoundsOfAThousandRows() throws Exception {
+        StoreBatch batch = new StoreBatch();
+        batch.add(new StoreOp.InitServer("test-cluster", new byte[0]));
+        batch.add(new StoreOp.CreateChannel(1, "kept", 0, 0, 0));
+        batch.add(new StoreOp.CreateChannel(2, "idle", 0, 0, 0));
+        batch.add(new StoreOp.AddMessage(1, 1, 1, msg("kept", 1)));
+        for (long seq = 1; seq <= 2500; seq++) {
+            batch.add(new StoreOp.AddMessage(2, seq, seq, msg("idle", seq)));
+        }
+        batch.add(new StoreOp.CreateSubscription(1, 1, new byte[0]));
+        batch.add(new StoreOp.AddPending(1, 1, 1));
+        for (long sub = 2; sub <= 4; sub++) {
+            batch.add(new StoreOp.CreateSubscription(2, sub, new byte[0]));
+            batch.add(new StoreOp.AddPending(sub, 1, 7));
+        }
+        store.apply(batch);
+
+        apply(new StoreOp.DeleteChannel(2));
+        RecoveredState marked = store.recover();
+        assertEquals(List.of("kept"), marked.channels().stream().map(RecoveredState.Channel::name).toList(),
+                "a channel marked deleted is not recovered");
+        assertEquals(List.of(2), marked.deletedChannelIds());
+        assertEquals(2, marked.maxChannelId(), "its ID is not given again while its row is there");
+
+        int rounds = 0;
+        while (!store.purgeDeletedChannel(2)) {
+            rounds++;
+            assertTrue(rounds < 10, "the purge ends");
+        }
+        assertEquals(4, rounds, "one round of pending rows, three of 1000 messages at most, then the rest");
+        assertEquals(List.of(1L), longs("SELECT id FROM Channels"));
+        assertEquals(List.of(1L), longs("SELECT DISTINCT id FROM Messages"));
+        assertEquals(List.of(1L), longs("SELECT subid FROM SubsPending"));
+        assertEquals(List.of(1L), longs("SELECT subid FROM Subscriptions"));
+        assertTrue(store.recover().deletedChannelIds().isEmpty());
     }
 
     @Test
@@ -186,6 +271,12 @@ class JpaStoreIT {
         assertEquals(2, store.firstSequenceAtOrAfter(1, 150));
         assertEquals(1, store.firstSequenceAtOrAfter(1, 0));
         assertEquals(0, store.firstSequenceAtOrAfter(1, 301));
+    }
+
+    private String quotedRow() throws Exception {
+        try (Connection connection = dataSource.getConnection()) {
+            return SchemaGuard.Dialect.of(connection.getMetaData().getDatabaseProductName()).quotedRow;
+        }
     }
 
     private List<Long> longs(String sql) throws Exception {
