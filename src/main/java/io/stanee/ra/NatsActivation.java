@@ -192,15 +192,16 @@ final class NatsActivation implements Work {
     }
 
     /**
-     * Sends what a call returned: itself when the sender thread has nothing left to send (a lone request, e.g.
-     * a synchronous publish, then pays no thread hand-over), else through the sender thread, which keeps the
-     * order and lets this thread go on with the next batch; blocks while the sender is far behind.
+     * Sends what a call returned: itself when nothing else waits (a lone request, e.g. a synchronous publish,
+     * then pays no thread hand-over), else through the sender thread, which keeps the order and lets this
+     * thread go on with the next batch while the replies of this one go out; blocks while the sender is far
+     * behind.
      */
     private void send(List<OutboundMessage> outbound) {
         if (outbound.isEmpty()) {
             return;
         }
-        if (unsent.get() == 0) {
+        if (unsent.get() == 0 && queue.isEmpty()) {
             // only this thread hands lists over: while none is unsent, the sender is idle and stays so
             sendNow(outbound);
             return;
