@@ -6,6 +6,7 @@ import io.stanee.store.StoreBatch;
 import io.stanee.store.StoreException;
 import io.stanee.store.StoreOp;
 import io.stanee.store.StoredMessage;
+import jakarta.annotation.Resource;
 import jakarta.ejb.Local;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
@@ -14,7 +15,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.PersistenceException;
 
-import java.sql.Connection;
+import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,6 +40,13 @@ public class JpaStore implements Store {
     @PersistenceContext(unitName = "stanee")
     private EntityManager em;
 
+    /**
+     * The persistence unit's datasource (in a transaction Liberty shares the one connection). A resource
+     * reference, so that a deployment can bind it elsewhere (the store tests run it on three databases).
+     */
+    @Resource(name = "jdbc/stanee", lookup = "jdbc/stanee")
+    private DataSource dataSource;
+
     @Override
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public RecoveredState recover() {
@@ -53,7 +61,7 @@ public class JpaStore implements Store {
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public void apply(StoreBatch batch) {
         try {
-            RowInserts.write(() -> em.unwrap(Connection.class), batch.ops());
+            RowInserts.write(dataSource, batch.ops());
             if (batch.ops().stream().anyMatch(op -> !(op instanceof StoreOp.AddMessage)
                     && !(op instanceof StoreOp.AddPending))) {
                 new BatchWriter().write(batch.ops()); // appends alone need no persistence context

@@ -2,6 +2,7 @@ package io.stanee.store.jpa;
 
 import io.stanee.store.StoreOp;
 
+import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -9,7 +10,7 @@ import java.util.List;
 
 /**
  * Writes the rows a batch appends by the thousand (published messages; pending messages in no-caching mode)
- * as JDBC batches on the persistence unit's connection of the transaction, before the batch's other operations.
+ * as JDBC batches on the transaction's connection, before the batch's other operations.
  *
  * <p>Hand-written instead of persisting {@link MessageRow} and {@link PendingRow} entities: these rows are
  * written once, never changed and never read back as managed entities, and at tens of thousands a second
@@ -29,24 +30,20 @@ final class RowInserts {
     private RowInserts() {
     }
 
-    /** The persistence unit's connection of the current transaction (not to be closed: the container owns it). */
-    interface TransactionConnection {
-        Connection get() throws SQLException;
-    }
-
     /** Inserts every {@link StoreOp.AddMessage} and {@link StoreOp.AddPending} of the operations. */
-    static void write(TransactionConnection transaction, List<StoreOp> ops) throws SQLException {
+    static void write(DataSource dataSource, List<StoreOp> ops) throws SQLException {
         boolean messages = ops.stream().anyMatch(op -> op instanceof StoreOp.AddMessage);
         boolean pending = ops.stream().anyMatch(op -> op instanceof StoreOp.AddPending);
         if (!messages && !pending) {
             return;
         }
-        Connection connection = transaction.get();
-        if (messages) {
-            insertMessages(connection, ops);
-        }
-        if (pending) {
-            insertPending(connection, ops);
+        try (Connection connection = dataSource.getConnection()) {
+            if (messages) {
+                insertMessages(connection, ops);
+            }
+            if (pending) {
+                insertPending(connection, ops);
+            }
         }
     }
 

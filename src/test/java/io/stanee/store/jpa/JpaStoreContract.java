@@ -53,11 +53,25 @@ abstract class JpaStoreContract {
         return ShrinkWrap.create(WebArchive.class, name + ".war")
                 .addPackages(true, "io.stanee.store", "io.stanee.protocol")
                 .addAsResource(new StringAsset(persistence), "META-INF/persistence.xml")
+                .setWebXML(new StringAsset(webXml(jndiName)))
                 .addAsResource(new File("sql/derby.db.sql"), "META-INF/sql/derby.db.sql")
                 .addAsResource(new File("sql/" + dialect + ".db.sql"), "META-INF/sql/create.sql")
                 .addAsResource(new File("sql/drop_" + dialect + ".db.sql"), "META-INF/sql/drop.sql")
                 .addAsLibraries(protobuf)
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
+    }
+
+    /** Binds the store's reference to its datasource ("jdbc/stanee") to the given one. */
+    private static String webXml(String jndiName) {
+        return """
+                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+                  <resource-ref>
+                    <res-ref-name>jdbc/stanee</res-ref-name>
+                    <res-type>javax.sql.DataSource</res-type>
+                    <lookup-name>%s</lookup-name>
+                  </resource-ref>
+                </web-app>
+                """.formatted(jndiName);
     }
 
     /** Set once per deployment: the schema is made anew from the DBA scripts before its first test. */
