@@ -6,6 +6,7 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 
 /**
@@ -76,7 +77,10 @@ final class RowInserts {
     /** One JDBC batch (executed every {@value #CHUNK} rows) of every operation of the given type. */
     private static <T extends StoreOp> void insertAll(Connection connection, String sql, List<StoreOp> ops,
                                                       Class<T> type, Binder<T> binder) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(sql)) {
+        // NO_GENERATED_KEYS spelled out: Liberty prepares a plain prepareStatement(sql) with the result-set type
+        // and concurrency, and for that form MariaDB Connector/J asks for generated keys, which rules out its
+        // bulk command: a batch then goes out as one execute per row
+        try (PreparedStatement insert = connection.prepareStatement(sql, Statement.NO_GENERATED_KEYS)) {
             int queued = 0;
             for (StoreOp op : ops) {
                 if (type.isInstance(op)) {
