@@ -16,6 +16,10 @@ import java.util.Set;
  * in the caching layout (a JSON array of its pending sequences), replacing its earlier rows. Published
  * messages are committed before their PubAck either way; after a crash the caching mode may redeliver
  * messages acknowledged in the last second, never lose one.
+ *
+ * <p>As in the Go store, a subscription's state is also written before the second is up once 2000 changes are
+ * waiting, where an ack of a message sent since the last write cancels that send (neither would be written):
+ * a subscriber that keeps up leaves few changes waiting, and its state is written once a second.
  */
 final class PendingStateWriter {
 
@@ -36,7 +40,7 @@ final class PendingStateWriter {
             batch.onRollback(() -> sub.nextRow--);
             batch.store(new StoreOp.AddPending(sub.id, row, sequence));
         } else {
-            changed(sub, batch);
+            changed(sub, 1, batch);
         }
     }
 
@@ -44,17 +48,17 @@ final class PendingStateWriter {
         if (noCaching) {
             batch.store(new StoreOp.AckPending(sub.channel.id, sub.id, sequence, sequence >= sub.lastSent));
         } else {
-            changed(sub, batch);
+            changed(sub, sequence > sub.lastSentAtFlush ? -1 : 1, batch);
         }
     }
 
-    private void changed(Subscription sub, Batch batch) {
+    private void changed(Subscription sub, int unwritten, Batch batch) {
         boolean wasDirty = !dirty.add(sub);
         if (!wasDirty) {
             batch.onRollback(() -> dirty.remove(sub));
         }
-        sub.unwrittenChanges++;
-        batch.onRollback(() -> sub.unwrittenChanges--);
+        sub.unwrittenChanges += unwritten;
+        batch.onRollback(() -> sub.unwrittenChanges -= unwritten);
     }
 
     /** Writes the state of the dirty subscriptions whose flush delay passed or that changed a lot. */
@@ -92,13 +96,16 @@ final class PendingStateWriter {
         long row = sub.nextRow++;
         int unwritten = sub.unwrittenChanges;
         long lastFlush = sub.lastStateFlush;
+        long lastSentAtFlush = sub.lastSentAtFlush;
         sub.unwrittenChanges = 0;
         sub.lastStateFlush = now;
+        sub.lastSentAtFlush = sub.lastSent;
         batch.onRollback(() -> {
             dirty.add(sub);
             sub.nextRow--;
             sub.unwrittenChanges = unwritten;
             sub.lastStateFlush = lastFlush;
+            sub.lastSentAtFlush = lastSentAtFlush;
         });
         batch.store(new StoreOp.ReplacePending(sub.channel.id, sub.id, row, sub.lastSent,
                 List.copyOf(sub.pending.keySet())));

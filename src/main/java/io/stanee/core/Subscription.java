@@ -40,9 +40,14 @@ final class Subscription {
     long nextExpiry = Long.MAX_VALUE;
     /** Next SubsPending row number of this subscription. */
     long nextRow = 1;
-    /** Sends and acks not yet written (caching mode), and when its state was last written (nanoseconds). */
+    /**
+     * Changes not yet written (caching mode: sends, and acks of written sends, less acks of unwritten sends), and
+     * when its state was last written (nanoseconds).
+     */
     int unwrittenChanges;
     long lastStateFlush;
+    /** {@link #lastSent} when the state was last written: acks above it cancel sends not written yet. */
+    long lastSentAtFlush;
     /** Resumed or recovered with pending messages: only redeliveries until the first redelivery pass. */
     boolean newOnHold;
 

@@ -44,6 +44,7 @@ final class SubscriptionRecovery {
         sub.attach(proto.getClientID(), proto.getInbox(), proto.getAckInbox(), Math.max(1, proto.getMaxInFlight()),
                 Math.max(1, proto.getAckWaitInSecs()));
         sub.lastSent = Math.max(proto.getLastSent(), stored.lastSent());
+        sub.lastSentAtFlush = sub.lastSent; // what was pending at the crash is written
         sub.nextRow = stored.maxRow() + 1;
         stored.pending().forEach(seq -> sub.addPending(seq, 0));
         state.stats.subscriptions.incrementAndGet();
