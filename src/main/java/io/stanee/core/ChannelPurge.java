@@ -1,7 +1,6 @@
 package io.stanee.core;
 
 import io.stanee.store.Store;
-import io.stanee.store.StoreException;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -39,7 +38,8 @@ final class ChannelPurge {
                 channelIds.poll();
                 LOG.fine(() -> "purged the rows of deleted channel " + channelId);
             }
-        } catch (StoreException e) {
+        } catch (RuntimeException e) {
+            // a StoreException, or the container's exception when the round's commit itself fails
             LOG.warning(() -> "Unable to completely delete channel " + channelId + " yet: " + e.getMessage()
                     + " (retrying)");
         }
