@@ -13,9 +13,4 @@ class DerbyJpaStoreIT extends JpaStoreContract {
     static WebArchive deployment() throws Exception {
         return deployment("store-derby", "jdbc/store-derby", "derby");
     }
-
-    @Override
-    String dataSourceName() {
-        return "jdbc/store-derby";
-    }
 }

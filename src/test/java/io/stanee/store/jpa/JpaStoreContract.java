@@ -82,16 +82,14 @@ abstract class JpaStoreContract {
 
     DataSource dataSource;
 
-    /** The JNDI name of the datasource this database's suite runs on. */
-    abstract String dataSourceName();
-
     /** What the database needs before the DBA script can run (nothing, but for PostgreSQL's schema). */
     void prepareDatabase(Statement statement) throws SQLException {
     }
 
     @BeforeEach
     void emptyStore() throws Exception {
-        dataSource = InitialContext.doLookup(dataSourceName());
+        // the store's own reference, as web.xml bound it: the tests read and write where the store does
+        dataSource = InitialContext.doLookup("java:comp/env/jdbc/stanee");
         if (!schemaCreated) {
             try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
                 prepareDatabase(statement);

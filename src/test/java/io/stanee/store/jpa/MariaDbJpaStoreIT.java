@@ -5,17 +5,12 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The store suite on MariaDb (datasource jdbc/store-mariadb of the "arquillian" server). */
+/** The store suite on MariaDB (datasource jdbc/store-mariadb of the "arquillian" server). */
 @ExtendWith(ArquillianExtension.class)
 class MariaDbJpaStoreIT extends JpaStoreContract {
 
     @Deployment
     static WebArchive deployment() throws Exception {
         return deployment("store-mysql", "jdbc/store-mariadb", "mysql");
-    }
-
-    @Override
-    String dataSourceName() {
-        return "jdbc/store-mariadb";
     }
 }

@@ -21,9 +21,4 @@ class PostgresJpaStoreIT extends JpaStoreContract {
     void prepareDatabase(Statement statement) throws SQLException {
         statement.execute("CREATE SCHEMA IF NOT EXISTS stanee_store_it");
     }
-
-    @Override
-    String dataSourceName() {
-        return "jdbc/store-postgres";
-    }
 }
