@@ -237,7 +237,7 @@ final class NatsActivation implements Work {
         for (OutboundMessage out : outbound) {
             try {
                 switch (out.kind()) {
-                    case PUBLISH -> connection.publish(out.subject(), out.replyTo(), out.data());
+                    case PUBLISH -> connection.publish(new CheckedMessage(out.subject(), out.replyTo(), out.data()));
                     case REQUEST -> request(out);
                     case SUBSCRIBE -> dispatcher.subscribe(out.subject());
                     case UNSUBSCRIBE -> dispatcher.unsubscribe(out.subject());
