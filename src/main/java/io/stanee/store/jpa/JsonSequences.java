@@ -1,10 +1,10 @@
 package io.stanee.store.jpa;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonReader;
+import jakarta.json.spi.JsonProvider;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +17,9 @@ import java.util.List;
  */
 final class JsonSequences {
 
+    /** Looked up once: {@code Json.createXxx} searches the class path for a provider on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     private JsonSequences() {
     }
 
@@ -25,7 +28,7 @@ final class JsonSequences {
         if (sequences.isEmpty()) {
             return null;
         }
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JSON.createArrayBuilder();
         sequences.forEach(array::add);
         return array.build().toString().getBytes(StandardCharsets.US_ASCII);
     }
@@ -35,7 +38,7 @@ final class JsonSequences {
         if (json == null || json.length == 0) {
             return sequences;
         }
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(json))) {
+        try (JsonReader reader = JSON.createReader(new ByteArrayInputStream(json))) {
             var value = reader.readValue();
             if (value instanceof JsonArray array) {
                 for (JsonNumber number : array.getValuesAs(JsonNumber.class)) {
