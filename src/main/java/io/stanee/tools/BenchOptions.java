@@ -4,8 +4,10 @@ import io.stanee.tools.CommandLine.UsageException;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The parsed arguments of {@code bench}. Option names and meanings are those of the Go client's
@@ -65,23 +67,14 @@ public final class BenchOptions {
             "1 a connect, publish or receive failed or timed out, 2 wrong arguments.",
             "The last line on stdout is machine-readable: RESULT key=value ...");
 
-    private enum Option implements GoStyleArgs.Flag {
-        SERVER(true), CLUSTER(true), CLIENT_ID(true), HELP(false),
-        PUBLISHERS(true), SUBSCRIBERS(true), MESSAGES(true), MESSAGE_SIZE(true),
-        ASYNC(false), SYNC(false), MAX_PUB_ACKS(true), IGNORE_OLD(false),
-        QGROUP(true), DURABLE(true), TIMEOUT(true);
-
-        final boolean takesValue;
-
-        Option(boolean takesValue) {
-            this.takesValue = takesValue;
-        }
-
-        @Override
-        public boolean takesValue() {
-            return takesValue;
-        }
+    private enum Option {
+        SERVER, CLUSTER, CLIENT_ID, HELP,
+        PUBLISHERS, SUBSCRIBERS, MESSAGES, MESSAGE_SIZE,
+        ASYNC, SYNC, MAX_PUB_ACKS, IGNORE_OLD,
+        QGROUP, DURABLE, TIMEOUT
     }
+
+    private static final Set<Option> SWITCHES = EnumSet.of(Option.HELP, Option.ASYNC, Option.SYNC, Option.IGNORE_OLD);
 
     private static final Map<String, Option> OPTIONS = Map.ofEntries(
             Map.entry("s", Option.SERVER), Map.entry("server", Option.SERVER),
@@ -117,7 +110,7 @@ public final class BenchOptions {
     /** Parses the arguments that follow {@code bench}; options may also follow the channel. */
     public static BenchOptions parse(String... args) throws UsageException {
         BenchOptions options = new BenchOptions();
-        List<String> positionals = GoStyleArgs.scan(args, 0, OPTIONS::get, "bench", options::apply);
+        List<String> positionals = GoStyleArgs.scan(args, 0, OPTIONS::get, SWITCHES, "bench", options::apply);
         if (positionals.isEmpty()) {
             throw new UsageException("bench needs <channel>");
         }

@@ -3,8 +3,10 @@ package io.stanee.tools;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -64,23 +66,15 @@ public final class CommandLine {
         }
     }
 
-    private enum Option implements GoStyleArgs.Flag {
-        SERVER(true), CLUSTER(true), CLIENT_ID(true), HELP(false),
-        ASYNC(false),
-        NEW_ONLY(false), ALL(false), LAST(false), SINCE(true), SEQ(true),
-        DURABLE(true), QGROUP(true), UNSUBSCRIBE(false), COUNT(true);
-
-        final boolean takesValue;
-
-        Option(boolean takesValue) {
-            this.takesValue = takesValue;
-        }
-
-        @Override
-        public boolean takesValue() {
-            return takesValue;
-        }
+    private enum Option {
+        SERVER, CLUSTER, CLIENT_ID, HELP,
+        ASYNC,
+        NEW_ONLY, ALL, LAST, SINCE, SEQ,
+        DURABLE, QGROUP, UNSUBSCRIBE, COUNT
     }
+
+    private static final Set<Option> SWITCHES = EnumSet.of(Option.HELP, Option.ASYNC, Option.NEW_ONLY, Option.ALL,
+            Option.LAST, Option.UNSUBSCRIBE);
 
     private static final Map<String, Option> COMMON = Map.of(
             "s", Option.SERVER, "server", Option.SERVER,
@@ -137,7 +131,7 @@ public final class CommandLine {
     }
 
     private void parseRest(String[] args) throws UsageException {
-        List<String> positionals = GoStyleArgs.scan(args, 1, this::lookup, tool.name().toLowerCase(), this::apply);
+        List<String> positionals = GoStyleArgs.scan(args, 1, this::lookup, SWITCHES, tool.name().toLowerCase(), this::apply);
         applyPositionals(positionals);
         if (start == null) {
             start = Start.NEW_ONLY;

@@ -4,6 +4,7 @@ import io.stanee.tools.CommandLine.UsageException;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -13,13 +14,8 @@ import java.util.function.Function;
  */
 final class GoStyleArgs {
 
-    /** An option a tool knows. */
-    interface Flag {
-        boolean takesValue();
-    }
-
     /** Applies one option with its value (null for a switch). */
-    interface Handler<F extends Flag> {
+    interface Handler<F> {
         void apply(F flag, String name, String value) throws UsageException;
     }
 
@@ -28,10 +24,11 @@ final class GoStyleArgs {
 
     /**
      * Applies every option of {@code args[from..]} through {@code handler} and returns the positional arguments.
-     * {@code lookup} returns null for an unknown name; {@code tool} names the tool in errors.
+     * {@code lookup} returns null for an unknown name; {@code switches} are the options that take no value;
+     * {@code tool} names the tool in errors.
      */
-    static <F extends Flag> List<String> scan(String[] args, int from, Function<String, F> lookup, String tool,
-                                              Handler<F> handler) throws UsageException {
+    static <F> List<String> scan(String[] args, int from, Function<String, F> lookup, Set<F> switches, String tool,
+                                 Handler<F> handler) throws UsageException {
         List<String> positionals = new ArrayList<>();
         boolean optionsEnded = false;
         for (int i = from; i < args.length; i++) {
@@ -55,15 +52,16 @@ final class GoStyleArgs {
             if (flag == null) {
                 throw new UsageException("unknown option '" + arg + "' for " + tool);
             }
-            if (flag.takesValue() && value == null) {
+            boolean takesValue = !switches.contains(flag);
+            if (takesValue && value == null) {
                 if (i + 1 >= args.length) {
                     throw new UsageException("option '" + arg + "' needs a value");
                 }
                 value = args[++i];
-            } else if (!flag.takesValue() && value != null) {
+            } else if (!takesValue && value != null) {
                 throw new UsageException("option '-" + name + "' takes no value");
             }
-            if (flag.takesValue() && value.isEmpty()) {
+            if (takesValue && value.isEmpty()) {
                 throw new UsageException("option '-" + name + "' needs a non-empty value");
             }
             handler.apply(flag, name, value);
