@@ -25,6 +25,11 @@ final class Channel {
     long count;
     long bytes;
     long lastTimestamp;
+    /**
+     * A batch that published here failed: the store may still have committed some of it (a commit that timed
+     * out on this side), so {@link #last} is read back from the store before the next publish.
+     */
+    boolean lastUncertain;
     /** Plain and durable subscriptions (offline durables included); queue members are in {@link #groups}. */
     final List<Subscription> subscriptions = new ArrayList<>();
     final Map<String, QueueGroup> groups = new HashMap<>();

@@ -12,9 +12,12 @@ import io.stanee.ra.OutboundMessage;
 import io.stanee.store.StoreOp;
 
 import java.util.function.LongSupplier;
+import java.util.logging.Logger;
 
 /** Publish: validate, give the message the channel's next sequence, store it, PubAck after the commit. */
 final class PublishHandler {
+
+    private static final Logger LOG = Logger.getLogger(PublishHandler.class.getName());
 
     private final ServerState state;
     private final LongSupplier nanoClock;
@@ -53,6 +56,9 @@ final class PublishHandler {
     }
 
     private void store(Channel channel, PubMsg pub, Batch batch) {
+        if (channel.lastUncertain) {
+            catchUpWithStore(channel);
+        }
         long sequence = channel.last + 1;
         long timestamp = channel.timestampFor(nanoClock.getAsLong());
         byte[] data = MsgProto.newBuilder()
@@ -87,6 +93,26 @@ final class PublishHandler {
                 batch.mayDeliver(group.members.get(0)); // delivery goes to the group, through any member
             }
         }
+    }
+
+    /**
+     * Takes in what the store committed of a failed batch after all: those messages (never acknowledged to
+     * their publisher, as after a crash) are the channel's, and the next publish follows them instead of
+     * colliding with their sequences. They are delivered from the store like any message not in the window.
+     */
+    private void catchUpWithStore(Channel channel) {
+        long stored = state.store.lastSequence(channel.id);
+        if (stored > channel.last) {
+            long unknown = stored - channel.last;
+            LOG.warning(() -> "channel " + channel.name + ": " + unknown + " message(s) of a failed batch were "
+                    + "committed after all; continuing after sequence " + stored);
+            for (long[] sequenceAndSize : state.store.messageSizes(channel.id, channel.last + 1, (int) unknown)) {
+                channel.count++;
+                channel.bytes += sequenceAndSize[1];
+            }
+            channel.last = stored;
+        }
+        channel.lastUncertain = false;
     }
 
     /** With a connID (protocol 1) the client is known by it alone, so a replaced connection is refused. */

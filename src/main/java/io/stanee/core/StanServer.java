@@ -138,8 +138,12 @@ public final class StanServer {
     /** Handles a batch of requests; the returned messages may be sent: their store work is committed. */
     public List<OutboundMessage> handle(List<InboundMessage> requests) {
         Batch batch = new Batch();
-        for (InboundMessage request : requests) {
-            route(request, batch);
+        try {
+            for (InboundMessage request : requests) {
+                route(request, batch);
+            }
+        } catch (RuntimeException e) {
+            return failed(batch, requests, e); // a read of the store failed while deciding a request
         }
         return commit(batch, requests);
     }
@@ -156,42 +160,58 @@ public final class StanServer {
     /** Acts on time: heartbeats that are due, messages whose ack wait expired. */
     public List<OutboundMessage> tick() {
         Batch batch = new Batch();
-        heartbeats.sendDue(batch);
-        limits.expireByAge(batch);
-        limits.deleteInactiveChannels(batch);
-        delivery.redeliverExpired(batch);
-        state.pendingWriter.flushDue(nanoClock.getAsLong(), batch);
-        List<OutboundMessage> out = commit(batch, List.of());
+        List<OutboundMessage> out;
+        try {
+            heartbeats.sendDue(batch);
+            limits.expireByAge(batch);
+            limits.deleteInactiveChannels(batch);
+            delivery.redeliverExpired(batch);
+            state.pendingWriter.flushDue(nanoClock.getAsLong(), batch);
+            out = commit(batch, List.of());
+        } catch (RuntimeException e) {
+            out = failed(batch, List.of(), e); // a read of the store failed (expiry, redelivery)
+        }
         state.purge.purgeOneRound();
         return out;
     }
 
     private List<OutboundMessage> commit(Batch batch, List<InboundMessage> requests) {
-        batch.publishedChannels().forEach(channel -> limits.enforceSize(channel, batch));
-        delivery.deliverAll(batch);
         try {
+            // both may read the store (sizes of old messages, catch-up pages): inside, so a failure undoes the batch
+            batch.publishedChannels().forEach(channel -> limits.enforceSize(channel, batch));
+            delivery.deliverAll(batch);
             if (!batch.storeBatch().isEmpty()) {
                 state.store.apply(batch.storeBatch());
                 state.stats.storeCommits.increment();
             }
             return batch.committed();
         } catch (RuntimeException e) {
-            batch.rollback();
-            state.stats.storeFailures.increment();
-            if (requests.size() > 1) {
-                return oneByOne(requests, e);
-            }
-            if (requests.isEmpty()) {
-                LOG.log(Level.WARNING, "store failure on timer work, retried on the next tick: " + e, e);
-                return List.of();
-            }
-            LOG.log(Level.WARNING, "store failure on " + requests.get(0).subject() + ": " + e, e);
-            // acks and pings have no error reply: the client retries or the message is redelivered
-            if (batch.failureReply() == null || requests.get(0).replyTo() == null) {
-                return List.of();
-            }
-            return List.of(batch.failureReply().apply("stan: store error: " + rootMessage(e)));
+            return failed(batch, requests, e);
         }
+    }
+
+    /**
+     * Undoes the batch in memory and answers its requests: one by one if there are several, so that only the
+     * failing ones fail. The store may have committed what failed (a commit that timed out on this side), so
+     * the channels the batch published to take their last sequence from the store before their next publish.
+     */
+    private List<OutboundMessage> failed(Batch batch, List<InboundMessage> requests, RuntimeException e) {
+        batch.rollback();
+        batch.publishedChannels().forEach(channel -> channel.lastUncertain = true);
+        state.stats.storeFailures.increment();
+        if (requests.size() > 1) {
+            return oneByOne(requests, e);
+        }
+        if (requests.isEmpty()) {
+            LOG.log(Level.WARNING, "store failure on timer work, retried on the next tick: " + e, e);
+            return List.of();
+        }
+        LOG.log(Level.WARNING, "store failure on " + requests.get(0).subject() + ": " + e, e);
+        // acks and pings have no error reply: the client retries or the message is redelivered
+        if (batch.failureReply() == null || requests.get(0).replyTo() == null) {
+            return List.of();
+        }
+        return List.of(batch.failureReply().apply("stan: store error: " + rootMessage(e)));
     }
 
     private List<OutboundMessage> oneByOne(List<InboundMessage> requests, RuntimeException cause) {

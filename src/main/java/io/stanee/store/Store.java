@@ -27,6 +27,9 @@ public interface Store {
     /** Sequence and size of up to {@code max} stored messages of a channel from {@code fromSeq}, in order. */
     List<long[]> messageSizes(int channelId, long fromSeq, int max);
 
+    /** The highest sequence stored for a channel, or 0 if it has no message. */
+    long lastSequence(int channelId);
+
     /** Count, highest sequence and total size of a channel's messages stamped at or before {@code timestamp}. */
     long[] messagesUpTo(int channelId, long timestamp);
 

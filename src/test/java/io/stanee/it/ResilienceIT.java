@@ -3,6 +3,7 @@ package io.stanee.it;
 import io.nats.streaming.Message;
 import io.nats.streaming.StreamingConnection;
 import io.nats.streaming.SubscriptionOptions;
+import io.stanee.protocol.pb.Protocol.MsgProto;
 import io.stanee.testing.LibertyServer;
 import io.stanee.testing.NatsServer;
 import io.stanee.testing.StanClients;
@@ -20,6 +21,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -44,6 +47,7 @@ class ResilienceIT {
     private static final int NATS_PORT = 4333;
     private final LibertyServer liberty = new LibertyServer();
     private final NatsServer nats = new NatsServer(NATS_PORT);
+    private TestDatabase current;
 
     @BeforeAll
     void start() throws Exception {
@@ -53,6 +57,7 @@ class ResilienceIT {
 
     private void startOn(TestDatabase database) throws Exception {
         liberty.stop();
+        current = database;
         database.recreate(true);
         Map<String, String> variables = new LinkedHashMap<>(database.libertyVariables(liberty));
         variables.put("stan.nats_server", nats.url());
@@ -113,6 +118,61 @@ class ResilienceIT {
             Message after = received.poll(10, TimeUnit.SECONDS);
             assertEquals("after", new String(after.getData(), StandardCharsets.UTF_8));
             assertEquals(2, after.getSequence(), "the failed publish took no sequence");
+        }
+    }
+
+    /**
+     * A commit that times out on the server's side may still have been made by the database. The server then
+     * reads the channel's last sequence back before its next publish: the message is kept and delivered, and
+     * the next publish follows it instead of failing on its sequence.
+     */
+    @Test
+    @Order(3)
+    void aPublishTheDatabaseCommittedAfterItFailedIsKeptAndTheNextOneFollowsIt() throws Exception {
+        try (StreamingConnection client = connect("uncertain-commit");
+             Connection db = current.connect()) {
+            client.publish("uncertain", payload("one"));
+            int channelId;
+            try (Statement query = db.createStatement();
+                 ResultSet row = query.executeQuery("SELECT id FROM Channels WHERE name = 'uncertain'")) {
+                assertTrue(row.next());
+                channelId = row.getInt(1);
+            }
+            db.setAutoCommit(false);
+            try (Statement lock = db.createStatement()) {
+                lock.execute(current == TestDatabase.POSTGRES ? "LOCK TABLE Messages IN ACCESS EXCLUSIVE MODE"
+                        : "LOCK TABLES Messages WRITE");
+                // what the server's timed-out commit would have left: sequence 2, committed behind its back
+                long timestamp = System.currentTimeMillis() * 1_000_000L;
+                byte[] two = MsgProto.newBuilder().setSequence(2).setSubject("uncertain")
+                        .setData(com.google.protobuf.ByteString.copyFromUtf8("two")).setTimestamp(timestamp)
+                        .build().toByteArray();
+                try (PreparedStatement insert = db.prepareStatement(
+                        "INSERT INTO Messages (id, seq, timestamp, size, data) VALUES (?, 2, ?, ?, ?)")) {
+                    insert.setInt(1, channelId);
+                    insert.setLong(2, timestamp);
+                    insert.setInt(3, two.length);
+                    insert.setBytes(4, two);
+                    insert.executeUpdate();
+                }
+                IOException error = assertThrows(IOException.class,
+                        () -> client.publish("uncertain", payload("its reply was an error")));
+                assertTrue(error.getMessage().startsWith("stan: store error:"), error.getMessage());
+                db.commit();
+                if (current == TestDatabase.MARIADB) {
+                    lock.execute("UNLOCK TABLES");
+                }
+            }
+            client.publish("uncertain", payload("three"));
+
+            BlockingQueue<Message> received = new LinkedBlockingQueue<>();
+            client.subscribe("uncertain", received::add,
+                    new SubscriptionOptions.Builder().deliverAllAvailable().build());
+            for (String expected : new String[]{"one", "two", "three"}) {
+                Message message = received.poll(10, TimeUnit.SECONDS);
+                assertTrue(message != null, "no message '" + expected + "'");
+                assertEquals(expected, new String(message.getData(), StandardCharsets.UTF_8));
+            }
         }
     }
 

@@ -130,6 +130,15 @@ public class JpaStore implements Store {
 
     @Override
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public long lastSequence(int channelId) {
+        Long seq = em.createQuery("SELECT MAX(m.seq) FROM MessageRow m WHERE m.channelId = :c", Long.class)
+                .setParameter("c", channelId)
+                .getSingleResult();
+        return seq == null ? 0 : seq;
+    }
+
+    @Override
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public long[] messagesUpTo(int channelId, long timestamp) {
         Object[] row = em.createQuery("SELECT COUNT(m), MAX(m.seq), SUM(m.byteSize) FROM MessageRow m "
                         + "WHERE m.channelId = :c AND m.timestampNanos <= :t", Object[].class)
