@@ -13,6 +13,7 @@ import io.stanee.store.StoreOp;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -137,15 +138,7 @@ public final class StanServer {
 
     /** Handles a batch of requests; the returned messages may be sent: their store work is committed. */
     public List<OutboundMessage> handle(List<InboundMessage> requests) {
-        Batch batch = new Batch();
-        try {
-            for (InboundMessage request : requests) {
-                route(request, batch);
-            }
-        } catch (RuntimeException e) {
-            return failed(batch, requests, e); // a read of the store failed while deciding a request
-        }
-        return commit(batch, requests);
+        return inOneBatch(requests, batch -> requests.forEach(request -> route(request, batch)));
     }
 
     /** Writes the subscription state still held back by the caching mode (called at shutdown). */
@@ -159,25 +152,26 @@ public final class StanServer {
 
     /** Acts on time: heartbeats that are due, messages whose ack wait expired. */
     public List<OutboundMessage> tick() {
-        Batch batch = new Batch();
-        List<OutboundMessage> out;
-        try {
+        List<OutboundMessage> out = inOneBatch(List.of(), batch -> {
             heartbeats.sendDue(batch);
             limits.expireByAge(batch);
             limits.deleteInactiveChannels(batch);
             delivery.redeliverExpired(batch);
             state.pendingWriter.flushDue(nanoClock.getAsLong(), batch);
-            out = commit(batch, List.of());
-        } catch (RuntimeException e) {
-            out = failed(batch, List.of(), e); // a read of the store failed (expiry, redelivery)
-        }
+        });
         state.purge.purgeOneRound();
         return out;
     }
 
-    private List<OutboundMessage> commit(Batch batch, List<InboundMessage> requests) {
+    /**
+     * Decides the requests (or the timer's work) into one batch, then trims to limits, delivers and commits.
+     * Deciding, trimming and delivering may read the store (catch-up pages, sizes of old messages, expiry): a
+     * failure anywhere undoes the whole batch, as a failed commit does.
+     */
+    private List<OutboundMessage> inOneBatch(List<InboundMessage> requests, Consumer<Batch> decide) {
+        Batch batch = new Batch();
         try {
-            // both may read the store (sizes of old messages, catch-up pages): inside, so a failure undoes the batch
+            decide.accept(batch);
             batch.publishedChannels().forEach(channel -> limits.enforceSize(channel, batch));
             delivery.deliverAll(batch);
             if (!batch.storeBatch().isEmpty()) {
