@@ -22,8 +22,14 @@ final class Channel {
     long lastAgeCheck;
     long first;
     long last;
+    /** Count and size of the stored messages (after a restart, see {@link #recoveredTotals}). */
     long count;
     long bytes;
+    /**
+     * After a restart the store counts the recovered messages in the background: until they are added in (and
+     * this is null), count and bytes hold only what was published since, and the limits of the channel wait.
+     */
+    RecoveredTotals recoveredTotals;
     long lastTimestamp;
     /**
      * A batch that published here failed: the store may still have committed some of it (a commit that timed
@@ -35,16 +41,22 @@ final class Channel {
     final Map<String, QueueGroup> groups = new HashMap<>();
     final MessageWindow window;
 
-    Channel(int id, String name, ChannelLimits limits, long first, long last, long count, long bytes,
-            int windowSize) {
+    Channel(int id, String name, ChannelLimits limits, long first, long last, int windowSize) {
         this.id = id;
         this.name = name;
         this.limits = limits;
         this.first = first;
         this.last = last;
-        this.count = count;
-        this.bytes = bytes;
         this.window = new MessageWindow(windowSize);
+    }
+
+    boolean isEmpty() {
+        return first > last;
+    }
+
+    /** Whether count and bytes hold every stored message, so that the limits can be applied. */
+    boolean totalsKnown() {
+        return recoveredTotals == null;
     }
 
     /** Stored subscriptions, as counted against max_subs: offline durables and shadows count. */

@@ -1,9 +1,11 @@
 package io.stanee.core;
 
+import io.stanee.store.MessageTotals;
 import io.stanee.store.StoreOp;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
@@ -27,8 +29,41 @@ final class LimitsEnforcer {
         this.nanoClock = nanoClock;
     }
 
+    /**
+     * On the timer: a channel whose recovered messages the store has counted gets their totals, and its limits
+     * apply from then on. One recovered with more than today's limits allow (they were lowered since) is
+     * trimmed now, as the Go SQL store does at recovery.
+     */
+    void addRecoveredTotals(Batch batch) {
+        for (Channel channel : state.channels.values()) {
+            RecoveredTotals recovered = channel.recoveredTotals;
+            if (recovered == null || !recovered.counting().isDone()) {
+                continue;
+            }
+            MessageTotals totals;
+            try {
+                totals = recovered.counting().get();
+            } catch (ExecutionException e) {
+                LOG.warning("could not count the messages of channel " + ServerState.quote(channel.name)
+                        + ", counting again: " + e.getCause());
+                channel.recoveredTotals = recovered.again(state.store, channel.id);
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            channel.count += totals.count();
+            channel.bytes += totals.bytes();
+            channel.recoveredTotals = null;
+            enforceSize(channel, batch);
+        }
+    }
+
     /** After a publish batch: drops the channel's oldest messages while it is over its count or size limit. */
     void enforceSize(Channel channel, Batch batch) {
+        if (!channel.totalsKnown()) {
+            return;
+        }
         long maxMsgs = channel.limits.maxMsgs();
         long maxBytes = channel.limits.maxBytes();
         long count = channel.count;
@@ -71,7 +106,8 @@ final class LimitsEnforcer {
         long now = nanoClock.getAsLong();
         for (Channel channel : state.channels.values()) {
             long maxAge = channel.limits.maxAgeNanos();
-            if (maxAge <= 0 || channel.count == 0 || now - channel.lastAgeCheck < CHECK_INTERVAL_NANOS) {
+            if (maxAge <= 0 || channel.isEmpty() || !channel.totalsKnown()
+                    || now - channel.lastAgeCheck < CHECK_INTERVAL_NANOS) {
                 continue;
             }
             channel.lastAgeCheck = now;

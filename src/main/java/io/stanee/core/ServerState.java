@@ -64,7 +64,7 @@ final class ServerState {
         }
         int id = ++maxChannelId;
         ChannelLimits channelLimits = limits.forChannel(name);
-        Channel created = new Channel(id, name, channelLimits, 1, 0, 0, 0, settings.windowMessages());
+        Channel created = new Channel(id, name, channelLimits, 1, 0, settings.windowMessages());
         created.lastActivity = now;
         addChannel(created);
         batch.store(new StoreOp.CreateChannel(id, name, (int) Math.min(Integer.MAX_VALUE, channelLimits.maxMsgs()),

@@ -69,7 +69,6 @@ public final class StanServer {
             state.store.apply(init.storeBatch());
         } else {
             restore(recovered);
-            applyLimitsOfToday();
         }
         LOG.info(() -> "STAN server for cluster " + state.info.getClusterID() + " ready: "
                 + state.channels.size() + " channels, " + state.clients.size() + " clients recovered");
@@ -99,22 +98,13 @@ public final class StanServer {
         for (RecoveredState.Channel stored : recovered.channels()) {
             // limits come from the configuration of today, not from the stored row (as in the Go server)
             Channel channel = new Channel(stored.channelId(), stored.name(), state.limits.forChannel(stored.name()),
-                    stored.first(), stored.last(), stored.count(), stored.bytes(), state.settings.windowMessages());
+                    stored.first(), stored.last(), state.settings.windowMessages());
+            if (!stored.isEmpty()) {
+                channel.recoveredTotals = RecoveredTotals.count(state.store, channel.id, stored.first(), stored.last());
+            }
             channel.lastActivity = nanoClock.getAsLong();
             state.addChannel(channel);
             stored.subscriptions().forEach(sub -> subscriptionRecovery.restore(channel, sub));
-        }
-    }
-
-    /**
-     * A channel recovered with more than today's limits allow (they were lowered since) is trimmed right
-     * away, as the Go SQL store does at recovery; age expiry follows on the first timer.
-     */
-    private void applyLimitsOfToday() {
-        Batch batch = new Batch();
-        state.channels.values().forEach(channel -> limits.enforceSize(channel, batch));
-        if (!batch.storeBatch().isEmpty()) {
-            state.store.apply(batch.storeBatch());
         }
     }
 
@@ -154,6 +144,7 @@ public final class StanServer {
     public List<OutboundMessage> tick() {
         List<OutboundMessage> out = inOneBatch(List.of(), batch -> {
             heartbeats.sendDue(batch);
+            limits.addRecoveredTotals(batch);
             limits.expireByAge(batch);
             limits.deleteInactiveChannels(batch);
             delivery.redeliverExpired(batch);

@@ -198,7 +198,7 @@ final class SubscriptionHandler {
             case LastReceived -> last > 0 ? last - 1 : 0;
             case TimeDeltaStart -> {
                 long since = nanoClock.getAsLong() - request.getStartTimeDelta();
-                long seq = channel.count == 0 ? last + 1 : state.store.firstSequenceAtOrAfter(channel.id, since);
+                long seq = channel.isEmpty() ? last + 1 : state.store.firstSequenceAtOrAfter(channel.id, since);
                 if (seq == 0) {
                     seq = last + 1;
                 }

@@ -18,11 +18,15 @@ public record RecoveredState(byte[] serverInfo, List<Client> clients, List<Chann
     public record Client(String clientId, String hbInbox, byte[] clientInfo) { }
 
     /**
-     * A channel and the state of its messages: {@code first..last} are the stored sequences (first = last + 1
-     * when empty), {@code count} and {@code bytes} their total.
+     * A channel and the range of its stored sequences, {@code first..last} (first = last + 1 when empty); their
+     * count and size are not part of it (see {@link Store#messageTotals}).
      */
-    public record Channel(int channelId, String name, long first, long last, long count, long bytes,
-                          List<Subscription> subscriptions) { }
+    public record Channel(int channelId, String name, long first, long last, List<Subscription> subscriptions) {
+
+        public boolean isEmpty() {
+            return first > last;
+        }
+    }
 
     /**
      * A subscription: its serialized spb.SubState, the highest sequence known to have been sent (from every

@@ -1,6 +1,7 @@
 package io.stanee.store;
 
 import java.util.List;
+import java.util.concurrent.Future;
 
 /**
  * Durable state of a STAN server. {@link #apply} is the only write: one call, one transaction, so that a batch
@@ -26,6 +27,13 @@ public interface Store {
 
     /** Sequence and size of up to {@code max} stored messages of a channel from {@code fromSeq}, in order. */
     List<long[]> messageSizes(int channelId, long fromSeq, int max);
+
+    /**
+     * Count and size of a channel's stored messages from {@code first} to {@code last}, read in the background:
+     * it is the one read of a restart that grows with a channel's size, so the server starts without waiting
+     * for it.
+     */
+    Future<MessageTotals> messageTotals(int channelId, long first, long last);
 
     /** The highest sequence stored for a channel, or 0 if it has no message. */
     long lastSequence(int channelId);

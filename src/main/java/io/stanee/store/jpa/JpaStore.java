@@ -1,5 +1,6 @@
 package io.stanee.store.jpa;
 
+import io.stanee.store.MessageTotals;
 import io.stanee.store.RecoveredState;
 import io.stanee.store.Store;
 import io.stanee.store.StoreBatch;
@@ -7,6 +8,7 @@ import io.stanee.store.StoreException;
 import io.stanee.store.StoreOp;
 import io.stanee.store.StoredMessage;
 import jakarta.annotation.Resource;
+import jakarta.ejb.Asynchronous;
 import jakarta.ejb.Local;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
@@ -21,6 +23,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 
 /**
  * The store on the Go server's SQL tables. {@link #apply} runs in one container-managed JTA transaction:
@@ -135,6 +139,24 @@ public class JpaStore implements Store {
                 .setParameter("c", channelId)
                 .getSingleResult();
         return seq == null ? 0 : seq;
+    }
+
+    /** On a container thread of its own, so that the caller goes on while the database scans the rows. */
+    @Override
+    @Asynchronous
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public Future<MessageTotals> messageTotals(int channelId, long first, long last) {
+        try {
+            Object[] row = em.createQuery("SELECT COUNT(m), SUM(m.byteSize) FROM MessageRow m "
+                            + "WHERE m.channelId = :c AND m.seq BETWEEN :first AND :last", Object[].class)
+                    .setParameter("c", channelId)
+                    .setParameter("first", first)
+                    .setParameter("last", last)
+                    .getSingleResult();
+            return CompletableFuture.completedFuture(new MessageTotals(number(row[0]), number(row[1])));
+        } catch (PersistenceException e) {
+            throw new StoreException("sql: error counting messages: " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -46,16 +46,15 @@ final class Recovery {
                 maxChannelId == null ? 0 : maxChannelId, deleted);
     }
 
+    /** The first and last sequence come from the primary key's index: no row is read. */
     private RecoveredState.Channel channel(ChannelRow row) {
-        Object[] totals = em.createQuery("SELECT MIN(m.seq), MAX(m.seq), COUNT(m), SUM(m.byteSize) FROM MessageRow m "
-                        + "WHERE m.channelId = :c", Object[].class)
+        Object[] range = em.createQuery("SELECT MIN(m.seq), MAX(m.seq) FROM MessageRow m WHERE m.channelId = :c",
+                        Object[].class)
                 .setParameter("c", row.id())
                 .getSingleResult();
-        long count = ((Number) totals[2]).longValue();
-        long first;
-        long maxSeq = Math.max(row.maxSeq(), count == 0 ? 0 : ((Number) totals[1]).longValue());
-        first = count == 0 ? maxSeq + 1 : ((Number) totals[0]).longValue();
-        long bytes = totals[3] == null ? 0 : ((Number) totals[3]).longValue();
+        boolean empty = range[0] == null;
+        long maxSeq = Math.max(row.maxSeq(), empty ? 0 : ((Number) range[1]).longValue());
+        long first = empty ? maxSeq + 1 : ((Number) range[0]).longValue();
         List<RecoveredState.Subscription> subscriptions = new ArrayList<>();
         for (SubscriptionRow sub : em.createQuery("SELECT s FROM SubscriptionRow s WHERE s.channelId = :c "
                 + "AND s.deleted = FALSE ORDER BY s.subId", SubscriptionRow.class).setParameter("c", row.id())
@@ -64,10 +63,10 @@ final class Recovery {
             subscriptions.add(recovered);
             maxSeq = Math.max(maxSeq, recovered.lastSent());
         }
-        if (count == 0) {
+        if (empty) {
             first = maxSeq + 1; // an empty channel continues numbering after everything ever sent
         }
-        return new RecoveredState.Channel(row.id(), row.name(), first, maxSeq, count, bytes, subscriptions);
+        return new RecoveredState.Channel(row.id(), row.name(), first, maxSeq, subscriptions);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.stanee.store.jpa;
 
 import com.google.protobuf.Message;
 import io.stanee.protocol.pb.Protocol.MsgProto;
+import io.stanee.store.MessageTotals;
 import io.stanee.store.RecoveredState;
 import io.stanee.store.Store;
 import io.stanee.store.StoreBatch;
@@ -28,6 +29,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -139,7 +142,7 @@ abstract class JpaStoreContract {
     }
 
     @Test
-    void aBatchOfPublishesIsStoredAndRecovered() {
+    void aBatchOfPublishesIsStoredAndRecovered() throws Exception {
         StoreBatch batch = new StoreBatch();
         batch.add(new StoreOp.InitServer("test-cluster", new byte[]{1, 2, 3}));
         batch.add(new StoreOp.CreateChannel(1, "orders", 1_000_000, 1_024_000_000L, 0));
@@ -162,8 +165,11 @@ abstract class JpaStoreContract {
         assertEquals("orders", channel.name());
         assertEquals(1, channel.first());
         assertEquals(1000, channel.last());
-        assertEquals(1000, channel.count());
-        assertEquals(bytes, channel.bytes());
+        MessageTotals totals = store.messageTotals(1, channel.first(), channel.last()).get(30, TimeUnit.SECONDS);
+        assertEquals(new MessageTotals(1000, bytes), totals);
+        long rangeBytes = LongStream.rangeClosed(101, 150).map(seq -> msg("orders", seq).length).sum();
+        assertEquals(new MessageTotals(50, rangeBytes), store.messageTotals(1, 101, 150).get(30, TimeUnit.SECONDS),
+                "a range counts only its rows");
     }
 
     @Test
