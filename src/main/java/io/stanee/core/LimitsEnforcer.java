@@ -23,6 +23,10 @@ final class LimitsEnforcer {
 
     private final ServerState state;
     private final LongSupplier nanoClock;
+    /** What the store counted of the recovered channels so far, logged once it has counted them all. */
+    private int countedChannels;
+    private long countedMessages;
+    private long countedBytes;
 
     LimitsEnforcer(ServerState state, LongSupplier nanoClock) {
         this.state = state;
@@ -35,9 +39,15 @@ final class LimitsEnforcer {
      * trimmed now, as the Go SQL store does at recovery.
      */
     void addRecoveredTotals(Batch batch) {
+        boolean counting = false;
+        boolean added = false;
         for (Channel channel : state.channels.values()) {
             RecoveredTotals recovered = channel.recoveredTotals;
-            if (recovered == null || !recovered.counting().isDone()) {
+            if (recovered == null) {
+                continue;
+            }
+            if (!recovered.counting().isDone()) {
+                counting = true;
                 continue;
             }
             MessageTotals totals;
@@ -47,6 +57,7 @@ final class LimitsEnforcer {
                 LOG.warning("could not count the messages of channel " + ServerState.quote(channel.name)
                         + ", counting again: " + e.getCause());
                 channel.recoveredTotals = recovered.again(state.store, channel.id);
+                counting = true;
                 continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -55,7 +66,15 @@ final class LimitsEnforcer {
             channel.count += totals.count();
             channel.bytes += totals.bytes();
             channel.recoveredTotals = null;
+            countedChannels++;
+            countedMessages += totals.count();
+            countedBytes += totals.bytes();
+            added = true;
             enforceSize(channel, batch);
+        }
+        if (added && !counting) {
+            LOG.info(String.format("counted the messages of %d recovered channels: %d messages, %d bytes",
+                    countedChannels, countedMessages, countedBytes));
         }
     }
 
