@@ -4,6 +4,7 @@ import io.stanee.store.MessageTotals;
 import io.stanee.store.StoreOp;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.function.LongSupplier;
@@ -23,8 +24,8 @@ final class LimitsEnforcer {
 
     private final ServerState state;
     private final LongSupplier nanoClock;
-    /** What the store counted of the recovered channels so far, logged once it has counted them all. */
-    private int countedChannels;
+    /** Recovered channels the store is still counting, and what it counted so far (logged once all are in). */
+    private final List<Channel> beingCounted = new ArrayList<>();
     private long countedMessages;
     private long countedBytes;
 
@@ -33,21 +34,22 @@ final class LimitsEnforcer {
         this.nanoClock = nanoClock;
     }
 
+    /** At recovery: the store counts the channel's stored range in the background; its limits wait till then. */
+    void countInBackground(Channel channel) {
+        channel.recoveredTotals = RecoveredTotals.count(state.store, channel.id, channel.first, channel.last);
+        beingCounted.add(channel);
+    }
+
     /**
      * On the timer: a channel whose recovered messages the store has counted gets their totals, and its limits
      * apply from then on. One recovered with more than today's limits allow (they were lowered since) is
      * trimmed now, as the Go SQL store does at recovery.
      */
     void addRecoveredTotals(Batch batch) {
-        boolean counting = false;
-        boolean added = false;
-        for (Channel channel : state.channels.values()) {
+        for (Iterator<Channel> it = beingCounted.iterator(); it.hasNext(); ) {
+            Channel channel = it.next();
             RecoveredTotals recovered = channel.recoveredTotals;
-            if (recovered == null) {
-                continue;
-            }
             if (!recovered.counting().isDone()) {
-                counting = true;
                 continue;
             }
             MessageTotals totals;
@@ -57,24 +59,22 @@ final class LimitsEnforcer {
                 LOG.warning("could not count the messages of channel " + ServerState.quote(channel.name)
                         + ", counting again: " + e.getCause());
                 channel.recoveredTotals = recovered.again(state.store, channel.id);
-                counting = true;
                 continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
+            it.remove();
             channel.count += totals.count();
             channel.bytes += totals.bytes();
             channel.recoveredTotals = null;
-            countedChannels++;
             countedMessages += totals.count();
             countedBytes += totals.bytes();
-            added = true;
             enforceSize(channel, batch);
-        }
-        if (added && !counting) {
-            LOG.info(String.format("counted the messages of %d recovered channels: %d messages, %d bytes",
-                    countedChannels, countedMessages, countedBytes));
+            if (beingCounted.isEmpty()) {
+                LOG.info(String.format("counted the messages of the recovered channels: %d messages, %d bytes",
+                        countedMessages, countedBytes));
+            }
         }
     }
 

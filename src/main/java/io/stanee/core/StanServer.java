@@ -100,7 +100,7 @@ public final class StanServer {
             Channel channel = new Channel(stored.channelId(), stored.name(), state.limits.forChannel(stored.name()),
                     stored.first(), stored.last(), state.settings.windowMessages());
             if (!stored.isEmpty()) {
-                channel.recoveredTotals = RecoveredTotals.count(state.store, channel.id, stored.first(), stored.last());
+                limits.countInBackground(channel);
             }
             channel.lastActivity = nanoClock.getAsLong();
             state.addChannel(channel);
