@@ -99,7 +99,7 @@ public final class StanServer {
             // limits come from the configuration of today, not from the stored row (as in the Go server)
             Channel channel = new Channel(stored.channelId(), stored.name(), state.limits.forChannel(stored.name()),
                     stored.first(), stored.last(), state.settings.windowMessages());
-            if (!stored.isEmpty()) {
+            if (!channel.isEmpty()) {
                 limits.countInBackground(channel);
             }
             channel.lastActivity = nanoClock.getAsLong();

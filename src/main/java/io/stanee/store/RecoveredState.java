@@ -21,12 +21,7 @@ public record RecoveredState(byte[] serverInfo, List<Client> clients, List<Chann
      * A channel and the range of its stored sequences, {@code first..last} (first = last + 1 when empty); their
      * count and size are not part of it (see {@link Store#messageTotals}).
      */
-    public record Channel(int channelId, String name, long first, long last, List<Subscription> subscriptions) {
-
-        public boolean isEmpty() {
-            return first > last;
-        }
-    }
+    public record Channel(int channelId, String name, long first, long last, List<Subscription> subscriptions) { }
 
     /**
      * A subscription: its serialized spb.SubState, the highest sequence known to have been sent (from every
