@@ -29,15 +29,13 @@ import java.util.concurrent.Future;
 /**
  * The store on the Go server's SQL tables. {@link #apply} runs in one container-managed JTA transaction:
  * appended rows (messages, pending messages) go first, as JDBC batches ({@link RowInserts}); the other rows are entities
- * written by EclipseLink's batch writing; deletions of pending rows are gathered into one statement per
- * subscription.
+ * written by EclipseLink's batch writing; deletions of acknowledged pending rows are gathered per subscription
+ * ({@link PendingDeletes}).
  */
 @Stateless
 @Local(Store.class)
 public class JpaStore implements Store {
 
-    /** Sequences per DELETE ... IN (...) of acknowledged pending rows. */
-    private static final int ACK_CHUNK = 500;
     /** Rows per round when a deleted channel is purged (the Go store's deep-delete batch). */
     private static final int PURGE_ROUND = 1000;
 
@@ -73,7 +71,7 @@ public class JpaStore implements Store {
         } catch (PersistenceException e) {
             throw new StoreException(e.getMessage(), e);
         } catch (SQLException e) {
-            throw new StoreException("sql: error inserting messages: " + e.getMessage(), e);
+            throw new StoreException("sql: error writing the batch: " + e.getMessage(), e);
         }
     }
 
@@ -192,7 +190,7 @@ public class JpaStore implements Store {
         private final Map<Long, List<Long>> ackedBySub = new HashMap<>();
         private final Map<Long, long[]> lastSentBySub = new HashMap<>();
 
-        void write(List<StoreOp> ops) {
+        void write(List<StoreOp> ops) throws SQLException {
             for (StoreOp op : ops) {
                 write(op);
             }
@@ -203,7 +201,7 @@ public class JpaStore implements Store {
                     .setParameter("c", (int) channelAndSeq[0])
                     .setParameter("sub", subId)
                     .executeUpdate());
-            ackedBySub.forEach(this::deleteAcked);
+            PendingDeletes.delete(em, dataSource, ackedBySub);
         }
 
         private void write(StoreOp op) {
@@ -289,16 +287,6 @@ public class JpaStore implements Store {
             execute(em.createQuery("DELETE FROM PendingRow p WHERE p.subId = :sub").setParameter("sub", d.subId()));
             ackedBySub.remove(d.subId());
             lastSentBySub.remove(d.subId());
-        }
-
-        private void deleteAcked(long subId, List<Long> sequences) {
-            for (int from = 0; from < sequences.size(); from += ACK_CHUNK) {
-                List<Long> chunk = sequences.subList(from, Math.min(sequences.size(), from + ACK_CHUNK));
-                em.createQuery("DELETE FROM PendingRow p WHERE p.subId = :sub AND p.seq IN :seqs")
-                        .setParameter("sub", subId)
-                        .setParameter("seqs", chunk)
-                        .executeUpdate();
-            }
         }
 
         private void insert(Object row) {

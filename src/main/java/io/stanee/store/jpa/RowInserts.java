@@ -25,8 +25,6 @@ final class RowInserts {
     private static final String MESSAGE = "INSERT INTO Messages (id, seq, timestamp, size, data) VALUES (?, ?, ?, ?, ?)";
     private static final String PENDING = "INSERT INTO SubsPending (subid, %s, seq) VALUES (?, ?, ?)";
     private static final int CHUNK = 1000;
-    /** How this database quotes the column ROW (one datasource per application: looked up once). */
-    private static volatile String quotedRow;
 
     private RowInserts() {
     }
@@ -59,9 +57,7 @@ final class RowInserts {
     }
 
     private static void insertPending(Connection connection, List<StoreOp> ops) throws SQLException {
-        if (quotedRow == null) {
-            quotedRow = SchemaGuard.Dialect.of(connection.getMetaData().getDatabaseProductName()).quotedRow;
-        }
+        String quotedRow = SchemaGuard.Dialect.of(connection).quotedRow;
         insertAll(connection, String.format(PENDING, quotedRow), ops, StoreOp.AddPending.class, (insert, p) -> {
             insert.setLong(1, p.subId());
             insert.setLong(2, p.row());

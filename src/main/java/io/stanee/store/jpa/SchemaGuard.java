@@ -107,12 +107,24 @@ public final class SchemaGuard {
         MYSQL("mysql.db.sql", "`row`"),
         DERBY("derby.db.sql", "\"row\"");
 
+        /** The application's one datasource is of one kind: looked up on its first connection. */
+        private static volatile Dialect ofTheDataSource;
+
         final String script;
         final String quotedRow;
 
         Dialect(String script, String quotedRow) {
             this.script = script;
             this.quotedRow = quotedRow;
+        }
+
+        static Dialect of(Connection connection) throws SQLException {
+            Dialect known = ofTheDataSource;
+            if (known == null) {
+                known = of(connection.getMetaData().getDatabaseProductName());
+                ofTheDataSource = known;
+            }
+            return known;
         }
 
         static Dialect of(String product) {

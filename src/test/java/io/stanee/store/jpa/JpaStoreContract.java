@@ -191,10 +191,15 @@ abstract class JpaStoreContract {
         apply(new StoreOp.InitServer("test-cluster", new byte[0]),
                 new StoreOp.CreateChannel(1, "orders", 0, 0, 0),
                 new StoreOp.CreateSubscription(1, 7, new byte[]{9}),
-                new StoreOp.AddPending(7, 1, 1), new StoreOp.AddPending(7, 2, 2), new StoreOp.AddPending(7, 3, 3));
-        apply(new StoreOp.AckPending(1, 7, 1, false), new StoreOp.AckPending(1, 7, 3, true));
+                new StoreOp.CreateSubscription(1, 8, new byte[]{9}),
+                new StoreOp.AddPending(7, 1, 1), new StoreOp.AddPending(7, 2, 2), new StoreOp.AddPending(7, 3, 3),
+                new StoreOp.AddPending(8, 1, 1), new StoreOp.AddPending(8, 2, 3));
+        apply(new StoreOp.AckPending(1, 7, 1, false), new StoreOp.AckPending(1, 7, 3, true),
+                new StoreOp.AckPending(1, 8, 1, false));
 
         assertEquals(List.of(2L), longs("SELECT seq FROM SubsPending WHERE subid = 7"));
+        assertEquals(List.of(3L), longs("SELECT seq FROM SubsPending WHERE subid = 8"),
+                "another subscription's ack of the same sequence takes only its own row");
         assertEquals(List.of(3L), longs("SELECT lastsent FROM Subscriptions WHERE subid = 7"));
     }
 
