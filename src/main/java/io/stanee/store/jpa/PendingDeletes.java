@@ -32,14 +32,14 @@ final class PendingDeletes {
         if (sequencesBySub.isEmpty()) {
             return;
         }
+        if (SchemaGuard.Dialect.of(dataSource) != SchemaGuard.Dialect.DERBY) {
+            sequencesBySub.forEach((subId, sequences) -> inLists(em, subId, sequences));
+            return;
+        }
         // in the transaction Liberty hands out the connection EclipseLink writes on: the statements stay in order
         try (Connection connection = dataSource.getConnection()) {
-            if (SchemaGuard.Dialect.of(connection) == SchemaGuard.Dialect.DERBY) {
-                oneByOne(connection, sequencesBySub);
-                return;
-            }
+            oneByOne(connection, sequencesBySub);
         }
-        sequencesBySub.forEach((subId, sequences) -> inLists(em, subId, sequences));
     }
 
     private static void inLists(EntityManager em, long subId, List<Long> sequences) {

@@ -127,6 +127,17 @@ public final class SchemaGuard {
             return known;
         }
 
+        /** As {@link #of(Connection)}, asking the datasource for a connection only the first time. */
+        static Dialect of(DataSource dataSource) throws SQLException {
+            Dialect known = ofTheDataSource;
+            if (known == null) {
+                try (Connection connection = dataSource.getConnection()) {
+                    known = of(connection);
+                }
+            }
+            return known;
+        }
+
         static Dialect of(String product) {
             String name = product.toLowerCase(Locale.ROOT);
             if (name.contains("postgres")) {
