@@ -130,12 +130,12 @@ public final class SchemaGuard {
         /** As {@link #of(Connection)}, asking the datasource for a connection only the first time. */
         static Dialect of(DataSource dataSource) throws SQLException {
             Dialect known = ofTheDataSource;
-            if (known == null) {
-                try (Connection connection = dataSource.getConnection()) {
-                    known = of(connection);
-                }
+            if (known != null) {
+                return known;
             }
-            return known;
+            try (Connection connection = dataSource.getConnection()) {
+                return of(connection);
+            }
         }
 
         static Dialect of(String product) {
