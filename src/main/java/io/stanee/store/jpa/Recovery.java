@@ -54,7 +54,6 @@ final class Recovery {
                 .getSingleResult();
         boolean empty = range[0] == null;
         long maxSeq = Math.max(row.maxSeq(), empty ? 0 : ((Number) range[1]).longValue());
-        long first = empty ? maxSeq + 1 : ((Number) range[0]).longValue();
         List<RecoveredState.Subscription> subscriptions = new ArrayList<>();
         for (SubscriptionRow sub : em.createQuery("SELECT s FROM SubscriptionRow s WHERE s.channelId = :c "
                 + "AND s.deleted = FALSE ORDER BY s.subId", SubscriptionRow.class).setParameter("c", row.id())
@@ -63,9 +62,8 @@ final class Recovery {
             subscriptions.add(recovered);
             maxSeq = Math.max(maxSeq, recovered.lastSent());
         }
-        if (empty) {
-            first = maxSeq + 1; // an empty channel continues numbering after everything ever sent
-        }
+        // an empty channel continues numbering after everything ever sent
+        long first = empty ? maxSeq + 1 : ((Number) range[0]).longValue();
         return new RecoveredState.Channel(row.id(), row.name(), first, maxSeq, subscriptions);
     }
 
