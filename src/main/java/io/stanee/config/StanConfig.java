@@ -9,6 +9,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Every option of the STAN core, with the Go server's names and defaults. The NATS URL ({@code stan.nats_server})
@@ -73,6 +74,16 @@ public class StanConfig {
     @ConfigProperty(name = "stan.memory_window_msgs", defaultValue = "4096")
     int windowMessages;
 
+    /** {@code ft_group}: the fault-tolerance group of servers sharing this store ("" = not in a group). */
+    @Inject
+    @ConfigProperty(name = "stan.ft_group")
+    Optional<String> ftGroup;
+
+    /** {@code partitioning}: serve only the channels listed in {@code stan.channels.*}. */
+    @Inject
+    @ConfigProperty(name = "stan.partitioning", defaultValue = "false")
+    boolean partitioning;
+
     /** The validated settings; the Go server's error strings for bad values. */
     public ServerSettings settings() {
         requireNonNegative(maxChannels, "max channels limit cannot be negative (%d)");
@@ -101,8 +112,13 @@ public class StanConfig {
             throw new IllegalArgumentException("stan.hb_interval and stan.hb_timeout must be positive, "
                     + "stan.hb_fail_count not negative");
         }
+        if (partitioning && perChannel.isEmpty()) {
+            // the Go server's ErrNoChannel for a partitioned server without channels
+            throw new IllegalArgumentException("stan: no configured channel (with stan.partitioning=true, "
+                    + "stan.channels.<channel>.<limit> properties list the channels this server owns)");
+        }
         return new ServerSettings(clusterId, discoverPrefix, maxChannels, limits, perChannel, interval, timeout,
-                heartbeatFailCount, noCaching, windowMessages);
+                heartbeatFailCount, noCaching, windowMessages, ftGroup.map(String::trim).orElse(""), partitioning);
     }
 
     private static void requireNonNegative(long value, String format) {

@@ -17,9 +17,16 @@ import java.util.Map;
  * @param heartbeatFailCount {@code hb_fail_count}: failed heartbeats after which a client is closed
  * @param noCaching {@code no_caching} of the Go SQL store: subscription state committed before every reply
  * @param windowMessages how many recent messages per channel are kept in memory for live subscribers
+ * @param ftGroup {@code ft_group}: the fault-tolerance group this server is a member of, or "" for none
+ * @param partitioning {@code partitioning}: serve only the channels of {@code perChannel}, beside other servers
+ *                     of the cluster ID that serve the others
  */
 public record ServerSettings(String clusterId, String discoverPrefix, int maxChannels, ChannelLimits limits,
                              Map<String, ChannelLimits.Override> perChannel, Duration heartbeatInterval,
                              Duration heartbeatTimeout, int heartbeatFailCount, boolean noCaching,
-                             int windowMessages) {
+                             int windowMessages, String ftGroup, boolean partitioning) {
+
+    public boolean faultTolerant() {
+        return !ftGroup.isEmpty();
+    }
 }

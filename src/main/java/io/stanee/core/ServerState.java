@@ -6,16 +6,12 @@ import io.stanee.protocol.spb.ServerProtocol.ServerInfo;
 import io.stanee.store.Store;
 import io.stanee.store.StoreOp;
 
-import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
 /** Everything the server holds in memory, and the few changes to it that several handlers make. */
 final class ServerState {
-
-    private static final char[] ALPHABET =
-            "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
 
     final ServerSettings settings;
     final Store store;
@@ -32,7 +28,6 @@ final class ServerState {
     int maxChannelId;
     long maxSubscriptionId;
     long clientGenerations;
-    private final SecureRandom random = new SecureRandom();
 
     final LimitsResolver limits;
     final PendingStateWriter pendingWriter;
@@ -131,11 +126,7 @@ final class ServerState {
 
     /** A fresh ack inbox under the server's AcksSubs prefix, so one wildcard subscription receives every ack. */
     String newAckInbox() {
-        char[] id = new char[22];
-        for (int i = 0; i < id.length; i++) {
-            id[i] = ALPHABET[random.nextInt(ALPHABET.length)];
-        }
-        return info.getAcksSubs() + "." + new String(id);
+        return info.getAcksSubs() + "." + RandomIds.next();
     }
 
     /** Go's %q for the strings we quote in errors (plain names: quotes and backslashes escaped). */

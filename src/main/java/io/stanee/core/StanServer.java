@@ -9,6 +9,8 @@ import io.stanee.ra.OutboundMessage;
 import io.stanee.store.IncompatibleStoreException;
 import io.stanee.store.RecoveredState;
 import io.stanee.store.Store;
+import io.stanee.store.StoreBatch;
+import io.stanee.store.StoreLockLostException;
 import io.stanee.store.StoreOp;
 
 import java.util.ArrayList;
@@ -41,6 +43,10 @@ public final class StanServer {
     private final Heartbeats heartbeats;
     private final LimitsEnforcer limits;
     private final LongSupplier nanoClock;
+    /** A new store's record waits for {@link #initialize}. */
+    private boolean newStore;
+    /** The FT lock every batch requires, or null outside an FT group. */
+    private String lockOwner;
 
     public StanServer(ServerSettings settings, Store store, LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
@@ -59,20 +65,48 @@ public final class StanServer {
         return state.stats;
     }
 
-    /** Recovers the state (or initializes a new store) and returns the subjects to listen on. */
-    public List<String> start() {
+    /**
+     * Reads the state from the store, writing nothing: a new store only gets its subjects chosen (what the
+     * stand-alone probe needs to know where to ask), {@link #initialize} writes them.
+     */
+    public void recover() {
         RecoveredState recovered = state.store.recover();
         if (recovered.isNew()) {
             state.info = Subjects.forNewServer(state.settings.clusterId(), state.settings.discoverPrefix());
-            Batch init = new Batch();
-            init.store(new StoreOp.InitServer(state.info.getClusterID(), state.info.toByteArray()));
-            state.store.apply(init.storeBatch());
+            newStore = true;
         } else {
             restore(recovered);
         }
-        LOG.info(() -> "STAN server for cluster " + state.info.getClusterID() + " ready: "
-                + state.channels.size() + " channels, " + state.clients.size() + " clients recovered");
-        return subjects();
+        LOG.info(() -> "STAN server for cluster " + state.info.getClusterID() + " recovered: "
+                + state.channels.size() + " channels, " + state.clients.size() + " clients");
+    }
+
+    /** Writes the server's record to a new store (after {@link #recover}); nothing to do for a recovered one. */
+    public void initialize() {
+        if (newStore) {
+            Batch init = new Batch();
+            init.store(new StoreOp.InitServer(state.info.getClusterID(), state.info.toByteArray()));
+            commit(init.storeBatch());
+            newStore = false;
+        }
+    }
+
+    /**
+     * From now on every batch commits only while this owner holds the fault-tolerance lock (see
+     * {@link StoreBatch#requireLockOwner}); set by an FT group's active before it writes anything.
+     */
+    public void requireLockOwner(String lockOwner) {
+        this.lockOwner = lockOwner;
+    }
+
+    /** The discovery subject: where clients connect, and where the stand-alone probe asks. */
+    public String discoverySubject() {
+        return state.info.getDiscovery();
+    }
+
+    private void commit(StoreBatch batch) {
+        batch.requireLockOwner(lockOwner);
+        state.store.apply(batch);
     }
 
     private void restore(RecoveredState recovered) {
@@ -109,7 +143,7 @@ public final class StanServer {
     }
 
     /** The server's subjects, plus the ack inboxes of recovered subscriptions outside the server's prefix. */
-    private List<String> subjects() {
+    public List<String> subjects() {
         ServerInfo info = state.info;
         List<String> subjects = new ArrayList<>(List.of(info.getDiscovery(), Subjects.pings(info),
                 info.getPublish() + ".>", info.getSubscribe(), info.getUnsubscribe(), info.getSubClose(),
@@ -136,7 +170,7 @@ public final class StanServer {
         Batch batch = new Batch();
         state.pendingWriter.flushAll(nanoClock.getAsLong(), batch);
         if (!batch.storeBatch().isEmpty()) {
-            state.store.apply(batch.storeBatch());
+            commit(batch.storeBatch());
         }
     }
 
@@ -166,10 +200,13 @@ public final class StanServer {
             batch.publishedChannels().forEach(channel -> limits.enforceSize(channel, batch));
             delivery.deliverAll(batch);
             if (!batch.storeBatch().isEmpty()) {
-                state.store.apply(batch.storeBatch());
+                commit(batch.storeBatch());
                 state.stats.storeCommits.increment();
             }
             return batch.committed();
+        } catch (StoreLockLostException lost) {
+            batch.rollback(); // another server owns the store now: no retry, no reply, this one stops
+            throw lost;
         } catch (RuntimeException e) {
             return failed(batch, requests, e);
         }

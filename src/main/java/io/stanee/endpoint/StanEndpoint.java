@@ -33,16 +33,16 @@ public class StanEndpoint implements NatsMessageListener {
 
     @Override
     public List<OutboundMessage> onMessages(List<InboundMessage> batch) {
-        return server.server().handle(batch);
+        return server.instance().handle(batch);
     }
 
     @Override
     public List<OutboundMessage> onTimer() {
-        return server.started() ? server.server().tick() : List.of();
+        return server.instance().tick();
     }
 
     @Override
     public void connectionChanged(boolean connected) {
-        server.server().connectionChanged(connected);
+        server.instance().connectionChanged(connected);
     }
 }

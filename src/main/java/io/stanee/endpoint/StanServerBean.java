@@ -2,7 +2,8 @@ package io.stanee.endpoint;
 
 import io.stanee.config.StanConfig;
 import io.stanee.core.ServerStats;
-import io.stanee.core.StanServer;
+import io.stanee.core.ServerRole;
+import io.stanee.core.StanInstance;
 import io.stanee.store.IncompatibleStoreException;
 import io.stanee.store.Store;
 import io.stanee.store.StoreException;
@@ -26,12 +27,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Owns the one {@link StanServer} of the application. Started at deployment so that a missing schema fails the
- * deployment with a clear error; a database that is merely unreachable does not: the server then starts when
- * the resource adapter first asks for its subjects (it retries).
+ * Owns the one {@link StanInstance} of the application. Checks the schema at deployment, so that a missing one
+ * fails the deployment with a clear error; a database that is merely unreachable does not: the check is then
+ * repeated when the resource adapter first asks for the subjects (it retries).
  *
  * <p>Bean-managed concurrency: the adapter calls from a single thread, and what other threads read
- * (statistics) is thread-safe.
+ * (statistics, role) is thread-safe.
  */
 @Singleton
 @Startup
@@ -50,14 +51,14 @@ public class StanServerBean {
     @Resource(lookup = "jdbc/stanee")
     DataSource dataSource;
 
-    private StanServer server;
-    private volatile List<String> subjects;
+    private StanInstance instance;
+    private volatile boolean schemaVerified;
 
     @PostConstruct
     void init() {
-        server = new StanServer(config.settings(), store, StanServerBean::nowNanos);
+        instance = new StanInstance(config.settings(), store, StanServerBean::nowNanos);
         try {
-            start();
+            verifySchema();
         } catch (IncompatibleStoreException e) {
             LOG.severe(e.getMessage());
             throw e; // the deployment fails with the reason: retrying cannot help
@@ -67,42 +68,40 @@ public class StanServerBean {
         }
     }
 
-    /** Writes what the caching mode held back; the adapter has stopped delivering by now. */
+    /** Writes what the caching mode held back and frees the FT lock; the adapter has stopped delivering by now. */
     @PreDestroy
     void stop() {
-        if (subjects != null) {
-            try {
-                server.flush();
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "could not write the subscription state at shutdown: " + e.getMessage(), e);
-            }
+        try {
+            instance.shutdown();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not write the subscription state at shutdown: " + e.getMessage(), e);
         }
     }
 
-    private synchronized List<String> start() {
-        if (subjects == null) {
+    private synchronized void verifySchema() {
+        if (!schemaVerified) {
             SchemaGuard.verify(dataSource);
-            subjects = server.start();
+            schemaVerified = true;
         }
-        return subjects;
     }
 
-    /** The subjects to listen on, starting the server if the store was not reachable at deployment. */
+    /** The subjects to listen on at first, checking the schema if the store was not reachable at deployment. */
     public List<String> subjects() {
-        List<String> started = subjects;
-        return started != null ? started : start();
+        verifySchema();
+        return instance.subjects();
     }
 
-    public StanServer server() {
-        return server;
+    public StanInstance instance() {
+        return instance;
     }
 
     public ServerStats stats() {
-        return server.stats();
+        return instance.stats();
     }
 
-    public boolean started() {
-        return subjects != null;
+    /** Whether this instance serves clients (a standby, or one that refused or stopped, does not). */
+    public boolean serving() {
+        return instance.role() == ServerRole.ACTIVE;
     }
 
     static long nowNanos() {

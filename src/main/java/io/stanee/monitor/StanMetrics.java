@@ -39,7 +39,6 @@ public class StanMetrics {
 
     private void gauge(String name, String description, ToLongFunction<ServerStats> value) {
         Metadata metadata = Metadata.builder().withName(name).withDescription(description).build();
-        ServerStats stats = server.stats();
-        registry.gauge(metadata, () -> value.applyAsLong(stats));
+        registry.gauge(metadata, () -> value.applyAsLong(server.stats())); // the server of the current activation
     }
 }

@@ -43,4 +43,14 @@ public interface Store {
 
     /** The lowest sequence of a channel whose timestamp is at or after {@code timestamp}, or 0 if none. */
     long firstSequenceAtOrAfter(int channelId, long timestamp);
+
+    /**
+     * One attempt at the fault-tolerance lock, in a transaction of its own (the Go SQL store's
+     * {@code acquireDBLock}): takes the StoreLock row if it is absent, free, already this owner's or
+     * {@code steal} is set, and raises its tick; otherwise leaves it and reports who holds it.
+     */
+    LockAttempt acquireLock(String lockId, boolean steal);
+
+    /** Frees the lock if {@code lockId} holds it (a clean shutdown lets a standby take over at once). */
+    void releaseLock(String lockId);
 }

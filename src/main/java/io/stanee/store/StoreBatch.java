@@ -8,6 +8,7 @@ import java.util.List;
 public final class StoreBatch {
 
     private final List<StoreOp> ops = new ArrayList<>();
+    private String requiredLockOwner;
 
     public void add(StoreOp op) {
         ops.add(op);
@@ -19,5 +20,18 @@ public final class StoreBatch {
 
     public boolean isEmpty() {
         return ops.isEmpty();
+    }
+
+    /**
+     * Makes the batch conditional on the fault-tolerance lock: it commits only while {@code lockOwner} holds
+     * the StoreLock row, checked inside its own transaction, so that a server whose lock was taken over can
+     * never write beside the new owner (null: no condition, a server outside an FT group).
+     */
+    public void requireLockOwner(String lockOwner) {
+        this.requiredLockOwner = lockOwner;
+    }
+
+    public String requiredLockOwner() {
+        return requiredLockOwner;
     }
 }

@@ -1,5 +1,6 @@
 package io.stanee.store.jpa;
 
+import io.stanee.store.LockAttempt;
 import io.stanee.store.MessageTotals;
 import io.stanee.store.RecoveredState;
 import io.stanee.store.Store;
@@ -18,6 +19,7 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.PersistenceException;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -63,6 +65,11 @@ public class JpaStore implements Store {
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public void apply(StoreBatch batch) {
         try {
+            if (batch.requiredLockOwner() != null) {
+                try (Connection connection = dataSource.getConnection()) {
+                    StoreLockSql.requireOwner(connection, SchemaGuard.Dialect.of(connection), batch.requiredLockOwner());
+                }
+            }
             RowInserts.write(dataSource, batch.ops());
             if (batch.ops().stream().anyMatch(op -> !(op instanceof StoreOp.AddMessage)
                     && !(op instanceof StoreOp.AddPending))) {
@@ -72,6 +79,27 @@ public class JpaStore implements Store {
             throw new StoreException(e.getMessage(), e);
         } catch (SQLException e) {
             throw new StoreException("sql: error writing the batch: " + e.getMessage(), e);
+        }
+    }
+
+    /** In a transaction of its own: the lock row is held only for the few statements of one attempt. */
+    @Override
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public LockAttempt acquireLock(String lockId, boolean steal) {
+        try (Connection connection = dataSource.getConnection()) {
+            return StoreLockSql.acquire(connection, lockId, steal);
+        } catch (SQLException e) {
+            throw new StoreException("sql: error attempting to get the store lock: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public void releaseLock(String lockId) {
+        try (Connection connection = dataSource.getConnection()) {
+            StoreLockSql.release(connection, lockId);
+        } catch (SQLException e) {
+            throw new StoreException("sql: error releasing the store lock: " + e.getMessage(), e);
         }
     }
 

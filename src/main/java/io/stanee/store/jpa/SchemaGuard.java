@@ -103,19 +103,22 @@ public final class SchemaGuard {
     }
 
     enum Dialect {
-        POSTGRES("postgres.db.sql", "row"),
-        MYSQL("mysql.db.sql", "`row`"),
-        DERBY("derby.db.sql", "\"row\"");
+        POSTGRES("postgres.db.sql", "row", " FOR SHARE"),
+        MYSQL("mysql.db.sql", "`row`", " LOCK IN SHARE MODE"),
+        DERBY("derby.db.sql", "\"row\"", " WITH RS");
 
         /** The application's one datasource is of one kind: looked up on its first connection. */
         private static volatile Dialect ofTheDataSource;
 
         final String script;
         final String quotedRow;
+        /** What makes a SELECT keep a shared lock on the rows it read until the transaction ends. */
+        final String shareLock;
 
-        Dialect(String script, String quotedRow) {
+        Dialect(String script, String quotedRow, String shareLock) {
             this.script = script;
             this.quotedRow = quotedRow;
+            this.shareLock = shareLock;
         }
 
         static Dialect of(Connection connection) throws SQLException {

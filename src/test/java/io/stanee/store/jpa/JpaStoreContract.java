@@ -2,7 +2,9 @@ package io.stanee.store.jpa;
 
 import com.google.protobuf.Message;
 import io.stanee.protocol.pb.Protocol.MsgProto;
+import io.stanee.store.LockAttempt;
 import io.stanee.store.MessageTotals;
+import io.stanee.store.StoreLockLostException;
 import io.stanee.store.RecoveredState;
 import io.stanee.store.Store;
 import io.stanee.store.StoreBatch;
@@ -34,6 +36,7 @@ import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -311,5 +314,34 @@ abstract class JpaStoreContract {
             }
             return values;
         }
+    }
+
+    @Test
+    void theFaultToleranceLockFollowsTheGoStore() throws Exception {
+        LockAttempt first = store.acquireLock("server-a", false);
+        assertEquals(new LockAttempt(true, "", 0), first, "an empty table: the row is created");
+        assertEquals(new LockAttempt(true, "server-a", 1), store.acquireLock("server-a", false), "a refresh");
+
+        LockAttempt refused = store.acquireLock("server-b", false);
+        assertEquals(new LockAttempt(false, "server-a", 2), refused, "held by a: b sees its owner and tick");
+        assertEquals(List.of(2L), longs("SELECT tick FROM StoreLock"), "a refused attempt changes nothing");
+
+        StoreBatch asA = new StoreBatch();
+        asA.add(new StoreOp.InitServer("test-cluster", new byte[0]));
+        asA.requireLockOwner("server-a");
+        store.apply(asA); // the owner writes
+
+        assertTrue(store.acquireLock("server-b", true).acquired(), "a steal");
+        assertEquals(List.of(1L), longs("SELECT tick FROM StoreLock"), "a steal restarts the tick");
+        StoreBatch lateA = new StoreBatch();
+        lateA.add(new StoreOp.CreateChannel(1, "orders", 0, 0, 0));
+        lateA.requireLockOwner("server-a");
+        assertThrows(StoreLockLostException.class, () -> store.apply(lateA), "the former owner cannot write");
+        assertTrue(store.recover().channels().isEmpty(), "nothing of its batch was written");
+
+        store.releaseLock("server-a");
+        assertFalse(store.acquireLock("server-a", false).acquired(), "only the owner releases");
+        store.releaseLock("server-b");
+        assertTrue(store.acquireLock("server-a", false).acquired(), "a released lock is free at once");
     }
 }

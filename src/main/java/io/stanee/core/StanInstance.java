@@ -1,0 +1,291 @@
+package io.stanee.core;
+
+import io.stanee.ra.InboundMessage;
+import io.stanee.ra.OutboundMessage;
+import io.stanee.store.Store;
+import io.stanee.store.StoreException;
+import io.stanee.store.StoreLockLostException;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One stan-ee instance among the servers of its cluster ID: decides whether it may serve and runs its
+ * {@link StanServer} while it does. The three ways of the Go server:
+ * <ul>
+ *   <li>stand-alone (the default): recover, make sure no other server answers on the discovery subject
+ *       ({@link StandAloneProbe}), then serve;</li>
+ *   <li>fault-tolerant ({@code ft_group}): stand by, listening only to the group's heartbeats, until the active goes
+ *       silent and the store lock can be taken ({@link FtGroupMember}, {@link StoreLockKeeper}); then recover and
+ *       serve, every batch conditional on the lock; stop serving at once when the lock is lost;</li>
+ *   <li>partitioned: serve beside other servers of the cluster ID, each owning its own channels.</li>
+ * </ul>
+ * Everything NATS-side happens through the messages it returns: the resource adapter subscribes only to what
+ * {@link #subjects} returns, and to what {@code SUBSCRIBE} messages add once the instance serves. So a standby
+ * holds no protocol subscription at all and cannot answer a client.
+ *
+ * <p>Called from the adapter's one worker thread; the role is read by health checks from other threads.
+ */
+public final class StanInstance {
+
+    private static final Logger LOG = Logger.getLogger(StanInstance.class.getName());
+
+    /** Answers to this instance's own requests come back under this prefix. */
+    static final String CONTROL_PREFIX = StanServer.INTERNAL_PREFIX + "instance.";
+
+    private final ServerSettings settings;
+    private final Store store;
+    private final LongSupplier nanoClock;
+    /** Replaced by a fresh one when a recovery fails half-way, so that a retry starts from nothing. */
+    private volatile StanServer server;
+    private final FtGroupMember ftGroup;
+    private final StoreLockKeeper lock;
+    private final StandAloneProbe probe;
+
+    private volatile boolean natsConnected;
+    private volatile ServerRole role = ServerRole.STARTING;
+    private volatile String reason = "";
+    private boolean probeSent;
+    private List<String> servedSubjects = List.of();
+
+    public StanInstance(ServerSettings settings, Store store, LongSupplier nanoClock) {
+        this.settings = settings;
+        this.store = store;
+        this.nanoClock = nanoClock;
+        String serverId = RandomIds.next();
+        if (settings.faultTolerant()) {
+            this.ftGroup = new FtGroupMember(settings.clusterId(), settings.ftGroup(), serverId, nanoClock.getAsLong());
+            this.lock = new StoreLockKeeper(store, RandomIds.next());
+            this.probe = null;
+        } else {
+            this.ftGroup = null;
+            this.lock = null;
+            this.probe = settings.partitioning() ? null : new StandAloneProbe(settings.clusterId());
+        }
+        this.server = freshServer();
+    }
+
+    public ServerRole role() {
+        return role;
+    }
+
+    /** Why the instance is not active (refused, stopped, standing by); empty when active. */
+    public String reason() {
+        return reason;
+    }
+
+    public ServerStats stats() {
+        return server.stats();
+    }
+
+    /**
+     * The subjects to listen on at first: only the FT group's heartbeats for a member of a group (it recovers
+     * nothing before it holds the lock); none for a stand-alone server, which first recovers, then probes.
+     */
+    public List<String> subjects() {
+        if (ftGroup != null) {
+            ftGroup.waitAgain(nanoClock.getAsLong());
+            become(ServerRole.STANDBY, "standby in FT group " + ServerState.quote(settings.ftGroup())
+                    + ": waiting for the active server to go silent");
+            LOG.info("Starting in standby mode (FT group " + settings.ftGroup() + ")");
+            return List.of(ftGroup.subject());
+        }
+        recoverOrStartAfresh();
+        become(ServerRole.CHECKING, "checking that no other server serves cluster ID "
+                + ServerState.quote(settings.clusterId()));
+        return List.of();
+    }
+
+    /** Handles what arrived: the servers' own messages here, client requests by the server while active. */
+    public List<OutboundMessage> handle(List<InboundMessage> batch) {
+        List<OutboundMessage> out = new ArrayList<>();
+        List<InboundMessage> requests = new ArrayList<>(batch.size());
+        long now = nanoClock.getAsLong();
+        for (InboundMessage message : batch) {
+            if (ftGroup != null && message.subject().equals(ftGroup.subject())) {
+                String stepDown = ftGroup.heard(message.data(), now);
+                if (stepDown != null && role == ServerRole.ACTIVE) {
+                    out.addAll(stopServing(stepDown));
+                }
+            } else if (message.subject().equals(StandAloneProbe.ANSWER)) {
+                out.addAll(probeAnswered(message));
+            } else if (!message.subject().startsWith(CONTROL_PREFIX)) {
+                requests.add(message);
+            }
+        }
+        if (role == ServerRole.ACTIVE && !requests.isEmpty()) {
+            out.addAll(serving(() -> server.handle(requests)));
+        }
+        return out;
+    }
+
+    /** Acts on time: the probe, the standby's watch over the lock, the active's heartbeats and lock refresh. */
+    public List<OutboundMessage> tick() {
+        long now = nanoClock.getAsLong();
+        return switch (role) {
+            case CHECKING -> sendProbeOnce();
+            case STANDBY -> watchTheLock(now);
+            case ACTIVE -> activeTick(now);
+            default -> List.of();
+        };
+    }
+
+    /** Writes what the caching mode held back and frees the FT lock (the adapter has stopped delivering). */
+    public void shutdown() {
+        if (role != ServerRole.ACTIVE) {
+            return;
+        }
+        try {
+            server.flush();
+        } finally {
+            if (lock != null) {
+                lock.release();
+            }
+            become(ServerRole.STOPPED, "shut down");
+        }
+    }
+
+    private List<OutboundMessage> sendProbeOnce() {
+        if (probeSent) {
+            return List.of();
+        }
+        probeSent = true;
+        if (probe == null) {
+            return activate(); // partitioned servers share the cluster ID by design: no stand-alone check
+        }
+        return List.of(probe.request(server.discoverySubject()));
+    }
+
+    private List<OutboundMessage> probeAnswered(InboundMessage answer) {
+        if (role != ServerRole.CHECKING) {
+            return List.of();
+        }
+        Optional<StandAloneProbe.Refusal> refusal = probe.answered(answer);
+        if (refusal.isEmpty()) {
+            LOG.fine("Did not detect another server instance");
+            return activate();
+        }
+        become(ServerRole.REFUSED, refusal.get().reason());
+        LOG.severe("stan-ee does not serve: " + refusal.get().reason()
+                + "; this instance stays down until it is restarted");
+        return refusal.get().cleanUp() == null ? List.of() : List.of(refusal.get().cleanUp());
+    }
+
+    private List<OutboundMessage> watchTheLock(long now) {
+        if (!ftGroup.activeSilent(now)) {
+            return List.of();
+        }
+        StoreLockKeeper.Takeover takeover;
+        try {
+            takeover = lock.stepTakeover(now);
+        } catch (StoreException e) {
+            LOG.severe("ft: error attempting to get the store lock: " + e.getMessage());
+            ftGroup.waitAgain(now);
+            return List.of();
+        }
+        switch (takeover) {
+            case TAKEN -> {
+                LOG.info("Server is active (FT group " + settings.ftGroup() + ")");
+                ftGroup.activated(Instant.now(), now);
+                return activate();
+            }
+            case HELD_ELSEWHERE -> {
+                LOG.fine("ft: unable to get store lock at this time, going back to standby");
+                ftGroup.waitAgain(now);
+            }
+            default -> { }
+        }
+        return List.of();
+    }
+
+    /** Recovers (an FT member only now), writes a new store's record, and subscribes to the protocol subjects. */
+    private List<OutboundMessage> activate() {
+        try {
+            if (ftGroup != null) {
+                recoverOrStartAfresh();
+            }
+            server.initialize();
+        } catch (StoreException e) {
+            // the FT lock stays this server's: the next attempt takes it back at once and recovers again
+            LOG.severe("stan-ee could not recover the state, retrying: " + e.getMessage());
+            probeSent = false;
+            if (ftGroup != null) {
+                become(ServerRole.STANDBY, "recovery failed, retrying: " + e.getMessage());
+                ftGroup.waitAgain(nanoClock.getAsLong());
+            }
+            return List.of();
+        }
+        servedSubjects = server.subjects();
+        become(ServerRole.ACTIVE, "");
+        LOG.info(() -> "stan-ee serves cluster ID " + settings.clusterId() + " on " + servedSubjects);
+        List<OutboundMessage> out = new ArrayList<>();
+        servedSubjects.forEach(subject -> out.add(OutboundMessage.subscribe(subject)));
+        return out;
+    }
+
+    private List<OutboundMessage> activeTick(long now) {
+        List<OutboundMessage> out = new ArrayList<>();
+        OutboundMessage heartbeat = ftGroup == null ? null : ftGroup.heartbeatIfDue(now);
+        if (heartbeat != null) {
+            out.add(heartbeat);
+        }
+        String lost = lock == null ? null : lock.refreshIfDue(now);
+        if (lost != null) {
+            out.addAll(stopServing(lost));
+            return out;
+        }
+        out.addAll(serving(server::tick));
+        return out;
+    }
+
+    /** Recovers into a new server, so that a retry after a failed recovery never adds to a half-built state. */
+    private void recoverOrStartAfresh() {
+        server = freshServer();
+        server.recover();
+    }
+
+    private StanServer freshServer() {
+        StanServer fresh = new StanServer(settings, store, nanoClock);
+        fresh.connectionChanged(natsConnected);
+        if (lock != null) {
+            fresh.requireLockOwner(lock.lockId());
+        }
+        return fresh;
+    }
+
+    public void connectionChanged(boolean connected) {
+        natsConnected = connected;
+        server.connectionChanged(connected);
+    }
+
+    /** Runs the server's work; a batch refused for want of the lock stops this instance before anything else. */
+    private List<OutboundMessage> serving(java.util.function.Supplier<List<OutboundMessage>> work) {
+        try {
+            return work.get();
+        } catch (StoreLockLostException e) {
+            return stopServing(e.getMessage());
+        }
+    }
+
+    /** Stops answering at once: the protocol subscriptions go, and what still arrives is dropped. */
+    private List<OutboundMessage> stopServing(String why) {
+        boolean wasActive = role == ServerRole.ACTIVE;
+        become(ServerRole.STOPPED, why);
+        LOG.log(Level.SEVERE, "stan-ee stops serving: " + why + "; restart this instance to rejoin as a standby");
+        List<OutboundMessage> out = new ArrayList<>();
+        if (wasActive) {
+            servedSubjects.forEach(subject -> out.add(OutboundMessage.unsubscribe(subject)));
+        }
+        return out;
+    }
+
+    private void become(ServerRole next, String why) {
+        role = next;
+        reason = why;
+    }
+}
