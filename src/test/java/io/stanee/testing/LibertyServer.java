@@ -22,22 +22,60 @@ import java.util.stream.Stream;
  */
 public final class LibertyServer {
 
-    private static final String NAME = "stanee";
+    private static final String BUILT = "stanee";
     private static final String TEST_MARKER = "# set by the tests";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(120);
 
     private final Path wlp;
     private final Path serverDir;
+    private final String name;
     private final int httpPort;
 
+    /** The server the build prepared, on HTTP port 9080. */
     public LibertyServer() {
+        this(BUILT, 9080);
+    }
+
+    private LibertyServer(String name, int httpPort) {
         this.wlp = Path.of(System.getProperty("liberty.wlp.dir", "target/liberty/wlp")).toAbsolutePath();
-        this.serverDir = wlp.resolve("usr/servers/" + NAME);
-        this.httpPort = 9080;
+        this.serverDir = wlp.resolve("usr/servers/" + name);
+        this.name = name;
+        this.httpPort = httpPort;
         if (!Files.isDirectory(serverDir)) {
             throw new IllegalStateException("no Liberty server at " + serverDir + ": run the build (mvn verify)");
         }
+    }
+
+    /**
+     * Another instance beside the build's server, as an operator adds one: a server directory of its own (logs,
+     * work area, transaction log, pid) with the same server.xml, datasources and application, on its own HTTP
+     * port. Made anew from the build's server each time.
+     */
+    public static LibertyServer another(String name, int httpPort) throws IOException {
+        LibertyServer built = new LibertyServer();
+        Path target = built.wlp.resolve("usr/servers/" + name);
+        deleteTree(target);
+        Files.createDirectories(target.resolve("apps"));
+        for (String file : List.of("server.xml", "server.env", "apps/stanee.war")) {
+            if (Files.exists(built.serverDir.resolve(file))) {
+                Files.copy(built.serverDir.resolve(file), target.resolve(file));
+            }
+        }
+        Files.createDirectories(target.resolve("datasources"));
+        try (Stream<Path> datasources = Files.list(built.serverDir.resolve("datasources"))) {
+            for (Path datasource : datasources.toList()) {
+                Files.copy(datasource, target.resolve("datasources").resolve(datasource.getFileName()));
+            }
+        }
+        String bootstrap = Files.readString(built.serverDir.resolve("bootstrap.properties"));
+        int tests = bootstrap.indexOf(TEST_MARKER);
+        Files.writeString(target.resolve("bootstrap.properties"), tests < 0 ? bootstrap : bootstrap.substring(0, tests));
+        return new LibertyServer(name, httpPort);
+    }
+
+    public int httpPort() {
+        return httpPort;
     }
 
     /**
@@ -50,7 +88,8 @@ public final class LibertyServer {
         int earlier = fromBuild.indexOf(TEST_MARKER);
         StringBuilder properties = new StringBuilder(earlier < 0 ? fromBuild : fromBuild.substring(0, earlier))
                 .append(TEST_MARKER).append('\n');
-        variables.forEach((name, value) -> properties.append(name).append('=').append(value).append('\n'));
+        properties.append("http.port=").append(httpPort).append('\n');
+        variables.forEach((variable, value) -> properties.append(variable).append('=').append(value).append('\n'));
         Files.writeString(bootstrap, properties);
         return this;
     }
@@ -67,9 +106,36 @@ public final class LibertyServer {
 
     /** Starts the server and waits until stan-ee reports ready (NATS connected, datasource up). */
     public void start() throws IOException, InterruptedException {
+        startWithoutWaiting();
+        awaitReady();
+    }
+
+    /** Starts the server's JVM and returns once Liberty runs, whatever stan-ee then does (a standby is not ready). */
+    public void startWithoutWaiting() throws IOException, InterruptedException {
         Files.deleteIfExists(serverDir.resolve("logs/messages.log"));
         run("start");
-        awaitReady();
+    }
+
+    /**
+     * Waits until the readiness endpoint's answer ("status body") contains {@code expected}, e.g. a standby's
+     * {@code "role":"standby"}; returns that answer, or fails with the last one after {@code timeout}.
+     */
+    public String awaitHealth(String expected, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            try {
+                last = get("/health/ready");
+                if (last.contains(expected)) {
+                    return last;
+                }
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException(name + ": the readiness answer never contained " + expected + "; last: "
+                + last + "\n--- messages.log ---\n" + messagesLog());
     }
 
     /**
@@ -95,15 +161,24 @@ public final class LibertyServer {
         run("stop");
     }
 
-    /** Kills the server's JVM without a shutdown (what a crash or kill -9 does). */
+    /**
+     * Kills the server's JVM without a shutdown (what a crash or kill -9 does), and proves it: fails unless a
+     * running process was found and is gone afterwards.
+     */
     public void kill() throws IOException, InterruptedException {
-        Path pidFile = wlp.resolve("usr/servers/.pid/" + NAME + ".pid");
-        if (Files.exists(pidFile)) {
-            long pid = Long.parseLong(Files.readString(pidFile).trim());
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            ProcessHandle.of(pid).ifPresent(p -> p.onExit().join());
-            Files.deleteIfExists(pidFile);
+        Path pidFile = wlp.resolve("usr/servers/.pid/" + name + ".pid");
+        if (!Files.exists(pidFile)) {
+            throw new IllegalStateException(name + " has no pid file: it is not running, nothing to kill");
         }
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        ProcessHandle process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .orElseThrow(() -> new IllegalStateException(name + ": no process " + pid + " to kill"));
+        process.destroyForcibly();
+        process.onExit().orTimeout(30, TimeUnit.SECONDS).join();
+        if (process.isAlive()) {
+            throw new IllegalStateException(name + ": process " + pid + " survived SIGKILL");
+        }
+        Files.deleteIfExists(pidFile);
     }
 
     public String messagesLog() throws IOException {
@@ -138,7 +213,7 @@ public final class LibertyServer {
     }
 
     private void run(String action) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(wlp.resolve("bin/server").toString(), action, NAME));
+        List<String> command = new ArrayList<>(List.of(wlp.resolve("bin/server").toString(), action, name));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
         if (!process.waitFor(SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
