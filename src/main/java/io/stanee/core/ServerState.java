@@ -30,6 +30,7 @@ final class ServerState {
     long clientGenerations;
 
     final LimitsResolver limits;
+    final ChannelOwnership ownership;
     final PendingStateWriter pendingWriter;
     final ChannelPurge purge;
 
@@ -38,6 +39,7 @@ final class ServerState {
         this.store = store;
         this.stats = stats;
         this.limits = new LimitsResolver(settings.limits(), settings.perChannel());
+        this.ownership = ChannelOwnership.of(settings);
         this.pendingWriter = new PendingStateWriter(settings.noCaching());
         this.purge = new ChannelPurge(store);
     }

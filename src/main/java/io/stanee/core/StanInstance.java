@@ -46,6 +46,7 @@ public final class StanInstance {
     private final FtGroupMember ftGroup;
     private final StoreLockKeeper lock;
     private final StandAloneProbe probe;
+    private final Partitions partitions;
 
     private volatile boolean natsConnected;
     private volatile ServerRole role = ServerRole.STARTING;
@@ -67,6 +68,8 @@ public final class StanInstance {
             this.lock = null;
             this.probe = settings.partitioning() ? null : new StandAloneProbe(settings.clusterId());
         }
+        this.partitions = settings.partitioning()
+                ? new Partitions(settings.clusterId(), ChannelOwnership.of(settings), serverId) : null;
         this.server = freshServer();
     }
 
@@ -88,17 +91,21 @@ public final class StanInstance {
      * nothing before it holds the lock); none for a stand-alone server, which first recovers, then probes.
      */
     public List<String> subjects() {
+        List<String> subjects = new ArrayList<>(partitions == null ? List.of() : partitions.subjects());
         if (ftGroup != null) {
             ftGroup.waitAgain(nanoClock.getAsLong());
             become(ServerRole.STANDBY, "standby in FT group " + ServerState.quote(settings.ftGroup())
                     + ": waiting for the active server to go silent");
             LOG.info("Starting in standby mode (FT group " + settings.ftGroup() + ")");
-            return List.of(ftGroup.subject());
+            subjects.add(ftGroup.subject());
+            return subjects;
         }
         recoverOrStartAfresh();
-        become(ServerRole.CHECKING, "checking that no other server serves cluster ID "
-                + ServerState.quote(settings.clusterId()));
-        return List.of();
+        become(ServerRole.CHECKING, partitions != null
+                ? "checking that no other server of cluster ID " + ServerState.quote(settings.clusterId())
+                        + " owns one of the channels " + partitions.channels()
+                : "checking that no other server serves cluster ID " + ServerState.quote(settings.clusterId()));
+        return subjects;
     }
 
     /** Handles what arrived: the servers' own messages here, client requests by the server while active. */
@@ -112,6 +119,8 @@ public final class StanInstance {
                 if (stepDown != null && role == ServerRole.ACTIVE) {
                     out.addAll(stopServing(stepDown));
                 }
+            } else if (partitions != null && partitions.isControl(message.subject())) {
+                out.addAll(partitions.received(message, now));
             } else if (message.subject().equals(StandAloneProbe.ANSWER)) {
                 out.addAll(probeAnswered(message));
             } else if (!message.subject().startsWith(CONTROL_PREFIX)) {
@@ -128,7 +137,7 @@ public final class StanInstance {
     public List<OutboundMessage> tick() {
         long now = nanoClock.getAsLong();
         return switch (role) {
-            case CHECKING -> sendProbeOnce();
+            case CHECKING -> partitions != null ? checkPartitions(now) : sendProbeOnce();
             case STANDBY -> watchTheLock(now);
             case ACTIVE -> activeTick(now);
             default -> List.of();
@@ -155,10 +164,29 @@ public final class StanInstance {
             return List.of();
         }
         probeSent = true;
-        if (probe == null) {
-            return activate(); // partitioned servers share the cluster ID by design: no stand-alone check
-        }
         return List.of(probe.request(server.discoverySubject()));
+    }
+
+    /**
+     * Partitioned servers share the cluster ID by design (no stand-alone probe): this one announces its channels
+     * and serves once no other server has claimed one of them for a second, or refuses as Go does.
+     */
+    private List<OutboundMessage> checkPartitions(long now) {
+        if (!probeSent) {
+            probeSent = true;
+            return List.of(partitions.announce(now));
+        }
+        String verdict = partitions.verdict(now);
+        if (verdict == null) {
+            return List.of();
+        }
+        if (verdict.isEmpty()) {
+            return activate();
+        }
+        become(ServerRole.REFUSED, verdict);
+        LOG.severe("stan-ee does not serve: Partitioning error: " + verdict
+                + "; this instance stays down until it is restarted");
+        return List.of();
     }
 
     private List<OutboundMessage> probeAnswered(InboundMessage answer) {

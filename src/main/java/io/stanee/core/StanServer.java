@@ -145,9 +145,10 @@ public final class StanServer {
     /** The server's subjects, plus the ack inboxes of recovered subscriptions outside the server's prefix. */
     public List<String> subjects() {
         ServerInfo info = state.info;
-        List<String> subjects = new ArrayList<>(List.of(info.getDiscovery(), Subjects.pings(info),
-                info.getPublish() + ".>", info.getSubscribe(), info.getUnsubscribe(), info.getSubClose(),
-                info.getClose(), info.getAcksSubs() + ".>"));
+        List<String> subjects = new ArrayList<>(List.of(info.getDiscovery(), Subjects.pings(info)));
+        subjects.addAll(state.ownership.publishSubjects(info.getPublish()));
+        subjects.addAll(List.of(info.getSubscribe(), info.getUnsubscribe(), info.getSubClose(), info.getClose(),
+                info.getAcksSubs() + ".>"));
         for (String ackInbox : state.subscriptionsByAckInbox.keySet()) {
             if (!ackInbox.startsWith(info.getAcksSubs() + ".")) {
                 subjects.add(ackInbox);

@@ -38,6 +38,9 @@ final class SubscriptionHandler {
             batch.reply(subscriptionReply(message, "", ProtocolErrors.INVALID_SUBSCRIPTION_REQUEST));
             return;
         }
+        if (!state.ownership.owns(request.getSubject())) {
+            return; // partitioned: another server's channel, that server answers (the Go server's silence)
+        }
         String error = validate(request);
         if (error != null) {
             batch.reply(subscriptionReply(message, "", error));
@@ -228,6 +231,9 @@ final class SubscriptionHandler {
         } catch (InvalidProtocolBufferException e) {
             batch.reply(subscriptionReply(message, "", ProtocolErrors.INVALID_UNSUBSCRIBE_REQUEST));
             return;
+        }
+        if (!state.ownership.owns(request.getSubject())) {
+            return; // partitioned: another server's channel
         }
         Channel channel = state.channels.get(request.getSubject());
         if (channel == null) {

@@ -18,9 +18,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 public record StoredChannel(List<Long> sequences, List<String> payloads) {
 
     public static StoredChannel read(TestDatabase database, String channel) throws SQLException {
+        return read(database, TestDatabase.NAME, channel);
+    }
+
+    /** The channel's rows in the scratch database of that name (a second server's own store). */
+    public static StoredChannel read(TestDatabase database, String name, String channel) throws SQLException {
         List<Long> sequences = new ArrayList<>();
         List<String> payloads = new ArrayList<>();
-        try (Connection connection = database.connect();
+        try (Connection connection = database.connect(name);
              PreparedStatement select = connection.prepareStatement("SELECT m.seq, m.data FROM Messages m "
                      + "JOIN Channels c ON c.id = m.id WHERE c.name = ? ORDER BY m.seq")) {
             select.setString(1, channel);

@@ -36,6 +36,11 @@ public enum TestDatabase {
 
     /** Drops and recreates the scratch database; with {@code withSchema}, runs the DBA script in it. */
     public void recreate(boolean withSchema) throws SQLException, IOException {
+        recreate(NAME, withSchema);
+    }
+
+    /** As {@link #recreate(boolean)}, for a scratch database of another name (a second server's own store). */
+    public void recreate(String name, boolean withSchema) throws SQLException, IOException {
         if (this == DERBY) {
             throw new IllegalStateException("the Derby database lives in the Liberty server: delete it there");
         }
@@ -43,19 +48,23 @@ public enum TestDatabase {
         try (Connection connection = DriverManager.getConnection(admin, user, "");
              Statement statement = connection.createStatement()) {
             if (this == POSTGRES) {
-                statement.execute("DROP DATABASE IF EXISTS " + NAME + " WITH (FORCE)");
+                statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
             } else {
-                statement.execute("DROP DATABASE IF EXISTS " + NAME);
+                statement.execute("DROP DATABASE IF EXISTS " + name);
             }
-            statement.execute("CREATE DATABASE " + NAME);
+            statement.execute("CREATE DATABASE " + name);
         }
         if (withSchema) {
-            runScript(script);
+            runScript(name, script);
         }
     }
 
     public void runScript(String scriptName) throws SQLException, IOException {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+        runScript(NAME, scriptName);
+    }
+
+    private void runScript(String name, String scriptName) throws SQLException, IOException {
+        try (Connection connection = connect(name); Statement statement = connection.createStatement()) {
             for (String sql : SqlScript.statements(Files.readString(Path.of("sql", scriptName)))) {
                 statement.execute(sql);
             }
@@ -63,7 +72,11 @@ public enum TestDatabase {
     }
 
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection(serverUrl + NAME, user, "");
+        return connect(NAME);
+    }
+
+    public Connection connect(String name) throws SQLException {
+        return DriverManager.getConnection(serverUrl + name, user, "");
     }
 
     /** The Liberty variables that point stan-ee at this database. */
