@@ -282,6 +282,10 @@ public final class StanServer {
             subscriptions.unsubscribe(request, false, batch);
         } else if (subject.equals(info.getClose())) {
             connections.close(request, batch);
+        } else if (state.subscriptionsByAckInbox.containsKey(subject)) {
+            // an ack inbox another server chose (the Go server's are plain inboxes): a recovered subscription
+            // whose client kept it across a restart or an FT takeover
+            subscriptions.ack(request, batch);
         } else {
             LOG.fine(() -> "ignored a message on " + subject);
         }
