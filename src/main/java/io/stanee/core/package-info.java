@@ -5,5 +5,10 @@
  * releases the replies only once the store committed it; if the store fails, the in-memory state is rolled back
  * and each request gets the error it would get alone. Single-threaded by contract (the resource adapter calls
  * it from one thread), so it holds no locks.
+ *
+ * <p>Above it, {@link io.stanee.core.StanInstance} decides whether this instance may serve at all, as the Go
+ * server does among several: the stand-alone probe ({@code StandAloneProbe}), the fault-tolerant group's
+ * heartbeats and store lock ({@code FtGroupMember}, {@code StoreLockKeeper}), the partitions protocol
+ * ({@code Partitions}, {@code ChannelOwnership}).
  */
 package io.stanee.core;
