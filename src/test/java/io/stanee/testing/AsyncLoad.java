@@ -4,6 +4,7 @@ import io.nats.streaming.StreamingConnection;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,6 +20,10 @@ public final class AsyncLoad implements AutoCloseable {
     private final Set<String> acked = ConcurrentHashMap.newKeySet();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong answered = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    /** When the first message published after {@link #mark} was acknowledged (System.nanoTime), 0 = not yet. */
+    private final AtomicLong firstAckAfterMark = new AtomicLong();
+    private volatile long mark = Long.MAX_VALUE;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
 
@@ -26,10 +31,16 @@ public final class AsyncLoad implements AutoCloseable {
         thread = new Thread(() -> {
             for (long i = 1; running.get(); i++) {
                 String text = prefix + "-" + i;
+                long publishedAt = System.nanoTime();
                 try {
                     connection.publish(channel, text.getBytes(StandardCharsets.UTF_8), (guid, error) -> {
                         if (error == null) {
                             acked.add(text);
+                            if (publishedAt >= mark) {
+                                firstAckAfterMark.compareAndSet(0, System.nanoTime());
+                            }
+                        } else {
+                            failed.incrementAndGet();
                         }
                         answered.incrementAndGet();
                     });
@@ -38,6 +49,7 @@ public final class AsyncLoad implements AutoCloseable {
                     return;
                 } catch (Exception e) {
                     // the connection is failing over: this message is simply not acknowledged
+                    failed.incrementAndGet();
                     sleepQuietly(50);
                 }
             }
@@ -47,6 +59,28 @@ public final class AsyncLoad implements AutoCloseable {
 
     public int acked() {
         return acked.size();
+    }
+
+    /** Publishes that failed: an error answer (e.g. a store error), a timeout, or a publish that threw. */
+    public long failed() {
+        return failed.get();
+    }
+
+    /**
+     * Marks this moment (System.nanoTime, returned): from now on the load remembers when the first message
+     * published after it is acknowledged, i.e. when the server serves again after a fault made at the mark.
+     */
+    public long mark() {
+        firstAckAfterMark.set(0);
+        long now = System.nanoTime();
+        mark = now;
+        return now;
+    }
+
+    /** When (System.nanoTime) the first message published after the {@link #mark} was acknowledged. */
+    public OptionalLong firstAckAfterMark() {
+        long at = firstAckAfterMark.get();
+        return at == 0 ? OptionalLong.empty() : OptionalLong.of(at);
     }
 
     /** Waits until at least {@code count} messages are acknowledged; fails after the timeout. */

@@ -23,11 +23,17 @@ public record StoredChannel(List<Long> sequences, List<String> payloads) {
 
     /** The channel's rows in the scratch database of that name (a second server's own store). */
     public static StoredChannel read(TestDatabase database, String name, String channel) throws SQLException {
+        try (Connection connection = database.connect(name)) {
+            return read(connection, channel);
+        }
+    }
+
+    /** Reads over a connection the caller opened (e.g. to whichever node of an HA formation is primary now). */
+    public static StoredChannel read(Connection connection, String channel) throws SQLException {
         List<Long> sequences = new ArrayList<>();
         List<String> payloads = new ArrayList<>();
-        try (Connection connection = database.connect(name);
-             PreparedStatement select = connection.prepareStatement("SELECT m.seq, m.data FROM Messages m "
-                     + "JOIN Channels c ON c.id = m.id WHERE c.name = ? ORDER BY m.seq")) {
+        try (PreparedStatement select = connection.prepareStatement("SELECT m.seq, m.data FROM Messages m "
+                + "JOIN Channels c ON c.id = m.id WHERE c.name = ? ORDER BY m.seq")) {
             select.setString(1, channel);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
