@@ -25,15 +25,33 @@ final class Batch {
     private final Set<Subscription> toDeliver = new LinkedHashSet<>();
     private final Set<Channel> published = new LinkedHashSet<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
-    private Function<String, OutboundMessage> failureReply;
+    /** One per request, in order: how to answer it if the batch's store work fails (null: no answer). */
+    private final List<Function<String, OutboundMessage>> failureReplies = new ArrayList<>();
 
-    /** Called before each request: how to answer it if the batch's store work fails. */
-    void expectFailureReply(Function<String, OutboundMessage> reply) {
-        this.failureReply = reply;
+    /** Called by the router before each request: it has no failure answer until its handler gives one. */
+    void nextRequest() {
+        failureReplies.add(null);
     }
 
-    Function<String, OutboundMessage> failureReply() {
-        return failureReply;
+    /** How to answer the current request if the batch's store work fails. */
+    void expectFailureReply(Function<String, OutboundMessage> reply) {
+        if (failureReplies.isEmpty()) {
+            failureReplies.add(reply);
+        } else {
+            failureReplies.set(failureReplies.size() - 1, reply);
+        }
+    }
+
+    /** The error answers of every request that has one (acks and pings have none), in request order. */
+    List<OutboundMessage> failureReplies(String error) {
+        List<OutboundMessage> out = new ArrayList<>();
+        for (Function<String, OutboundMessage> reply : failureReplies) {
+            OutboundMessage answer = reply == null ? null : reply.apply(error);
+            if (answer != null && answer.subject() != null) {
+                out.add(answer);
+            }
+        }
+        return out;
     }
 
     void store(StoreOp op) {

@@ -10,6 +10,7 @@ import io.stanee.store.IncompatibleStoreException;
 import io.stanee.store.RecoveredState;
 import io.stanee.store.Store;
 import io.stanee.store.StoreBatch;
+import io.stanee.store.StoreFailures;
 import io.stanee.store.StoreLockLostException;
 import io.stanee.store.StoreOp;
 
@@ -214,27 +215,27 @@ public final class StanServer {
     }
 
     /**
-     * Undoes the batch in memory and answers its requests: one by one if there are several, so that only the
-     * failing ones fail. The store may have committed what failed (a commit that timed out on this side), so
-     * the channels the batch published to take their last sequence from the store before their next publish.
+     * Undoes the batch in memory and answers its requests. A database out of reach (connection lost, timeout,
+     * commit outcome unknown) fails them all at once with the store error; a batch the database refused is
+     * retried one by one, so that only the failing requests fail. The store may have committed what failed (a
+     * commit that timed out on this side), so the channels the batch published to take their last sequence from
+     * the store before their next publish.
      */
     private List<OutboundMessage> failed(Batch batch, List<InboundMessage> requests, RuntimeException e) {
         batch.rollback();
         batch.publishedChannels().forEach(channel -> channel.lastUncertain = true);
         state.stats.storeFailures.increment();
-        if (requests.size() > 1) {
+        boolean unavailable = StoreFailures.unavailable(e);
+        if (requests.size() > 1 && !unavailable) {
             return oneByOne(requests, e);
         }
         if (requests.isEmpty()) {
             LOG.log(Level.WARNING, "store failure on timer work, retried on the next tick: " + e, e);
             return List.of();
         }
-        LOG.log(Level.WARNING, "store failure on " + requests.get(0).subject() + ": " + e, e);
-        // acks and pings have no error reply: the client retries or the message is redelivered
-        if (batch.failureReply() == null || requests.get(0).replyTo() == null) {
-            return List.of();
-        }
-        return List.of(batch.failureReply().apply("stan: store error: " + rootMessage(e)));
+        LOG.log(Level.WARNING, (unavailable ? "the database is out of reach, " + requests.size()
+                + " requests failed: " : "store failure on " + requests.get(0).subject() + ": ") + e, e);
+        return batch.failureReplies("stan: store error: " + rootMessage(e));
     }
 
     private List<OutboundMessage> oneByOne(List<InboundMessage> requests, RuntimeException cause) {
@@ -256,7 +257,7 @@ public final class StanServer {
     }
 
     private void route(InboundMessage received, Batch batch) {
-        batch.expectFailureReply(null);
+        batch.nextRequest();
         InboundMessage request = received.data() != null || received.subject().startsWith(INTERNAL_PREFIX)
                 ? received : new InboundMessage(received.subject(), received.replyTo(), new byte[0]);
         String subject = request.subject();
