@@ -115,6 +115,9 @@ public final class StanInstance {
         long now = nanoClock.getAsLong();
         for (InboundMessage message : batch) {
             if (ftGroup != null && message.subject().equals(ftGroup.subject())) {
+                if (role == ServerRole.STOPPED) {
+                    continue; // the new active's heartbeats: nothing to claim any more
+                }
                 String stepDown = ftGroup.heard(message.data(), now);
                 if (stepDown != null && role == ServerRole.ACTIVE) {
                     out.addAll(stopServing(stepDown));
