@@ -39,7 +39,7 @@ final class PublishHandler {
         }
         batch.expectFailureReply(error -> pubAck(message, pub.getGuid(), error));
         state.stats.messagesIn.increment();
-        state.stats.bytesIn.add(pub.getData().size());
+        state.stats.bytesIn.add(message.data().length); // the whole PubMsg, as the Go server's in_bytes
         if (pub.getGuid().isEmpty() || !ChannelNames.isValidLiteral(pub.getSubject()) || !knownClient(pub)) {
             batch.reply(pubAck(message, pub.getGuid(), ProtocolErrors.INVALID_PUBLISH_REQUEST));
             return;

@@ -26,7 +26,7 @@ public class StanMetrics {
 
     void register(@Observes Startup startup) {
         gauge("stan.messages.in", "Messages published to the server (the Go server's in_msgs)", ServerStats::messagesIn);
-        gauge("stan.bytes.in", "Payload bytes published (in_bytes)", ServerStats::bytesIn);
+        gauge("stan.bytes.in", "Bytes of the publish requests received (in_bytes)", ServerStats::bytesIn);
         gauge("stan.messages.out", "Messages delivered to subscribers (out_msgs)", ServerStats::messagesOut);
         gauge("stan.bytes.out", "Bytes delivered to subscribers (out_bytes)", ServerStats::bytesOut);
         gauge("stan.clients", "Connected clients", ServerStats::clients);
