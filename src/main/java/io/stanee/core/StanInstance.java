@@ -37,6 +37,7 @@ public final class StanInstance {
 
     /** Answers to this instance's own requests come back under this prefix. */
     static final String CONTROL_PREFIX = StanServer.INTERNAL_PREFIX + "instance.";
+    private static final String SHUT_DOWN = "shut down";
 
     private final ServerSettings settings;
     private final Store store;
@@ -53,12 +54,19 @@ public final class StanInstance {
     private volatile String reason = "";
     private boolean probeSent;
     private List<String> servedSubjects = List.of();
+    /** The Go server's server_id (a NUID), also this instance's ID in FT heartbeats and partition lists. */
+    private final String serverId;
+    /** The Go server's start_time: when the instance was made. */
+    private final Instant startTime = Instant.now();
+    private final MonitorSnapshot.StoreLimitsView storeLimits;
+    private final MonitorSnapshots snapshots = new MonitorSnapshots();
 
     public StanInstance(ServerSettings settings, Store store, LongSupplier nanoClock) {
         this.settings = settings;
         this.store = store;
         this.nanoClock = nanoClock;
-        String serverId = RandomIds.next();
+        this.serverId = RandomIds.next();
+        this.storeLimits = MonitorCopy.limits(settings);
         if (settings.faultTolerant()) {
             this.ftGroup = new FtGroupMember(settings.clusterId(), settings.ftGroup(), serverId, nanoClock.getAsLong());
             this.lock = new StoreLockKeeper(store, RandomIds.next());
@@ -139,11 +147,33 @@ public final class StanInstance {
     /** Acts on time: the probe, the standby's watch over the lock, the active's heartbeats and lock refresh. */
     public List<OutboundMessage> tick() {
         long now = nanoClock.getAsLong();
-        return switch (role) {
+        List<OutboundMessage> out = switch (role) {
             case CHECKING -> partitions != null ? checkPartitions(now) : sendProbeOnce();
             case STANDBY -> watchTheLock(now);
             case ACTIVE -> activeTick(now);
             default -> List.of();
+        };
+        snapshots.refreshIfWanted(() -> MonitorCopy.of(server.state(), serverId, goState(), startTime, storeLimits));
+        return out;
+    }
+
+    /** Where monitoring threads get copies of the state, made by this instance's worker on its timer calls. */
+    public MonitorSnapshots snapshots() {
+        return snapshots;
+    }
+
+    /**
+     * The Go server's state name for the role: a stand-alone (or partitioned) server is {@code STANDALONE} from
+     * its start, an FT member {@code FT_STANDBY} until it is {@code FT_ACTIVE}; one that refused to serve, or
+     * stopped after losing the FT lock (the Go server exits there), is {@code FAILED}.
+     */
+    public String goState() {
+        return switch (role) {
+            case ACTIVE -> ftGroup != null ? "FT_ACTIVE" : "STANDALONE";
+            case STANDBY -> "FT_STANDBY";
+            case STARTING, CHECKING -> ftGroup != null ? "FT_STANDBY" : "STANDALONE";
+            case REFUSED -> "FAILED";
+            case STOPPED -> SHUT_DOWN.equals(reason) ? "SHUTDOWN" : "FAILED";
         };
     }
 
@@ -158,7 +188,7 @@ public final class StanInstance {
             if (lock != null) {
                 lock.release();
             }
-            become(ServerRole.STOPPED, "shut down");
+            become(ServerRole.STOPPED, SHUT_DOWN);
         }
     }
 

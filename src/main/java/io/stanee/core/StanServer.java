@@ -66,6 +66,11 @@ public final class StanServer {
         return state.stats;
     }
 
+    /** For the monitoring copy, on the worker thread. */
+    ServerState state() {
+        return state;
+    }
+
     /**
      * Reads the state from the store, writing nothing: a new store only gets its subjects chosen (what the
      * stand-alone probe needs to know where to ask), {@link #initialize} writes them.
