@@ -1,5 +1,6 @@
 /**
  * What an operator reads: MicroProfile Metrics (messages and bytes in and out, clients, subscriptions, channels,
- * store failures) at {@code /metrics} and MicroProfile Health (NATS connection, datasource) at {@code /health}.
+ * store failures) at {@code /metrics}, MicroProfile Health (NATS connection, datasource) at {@code /health}, and
+ * the Go server's monitoring endpoints at {@code /streaming/...} ({@link io.stanee.monitor.StreamingMonitor}).
  */
 package io.stanee.monitor;
