@@ -68,6 +68,9 @@ class FaultToleranceIT {
         second.configure(variables).startWithoutWaiting();
         String standby = second.awaitHealth("\"role\":\"standby\"", Duration.ofSeconds(90));
         assertTrue(standby.startsWith("503 "), "a standby is not ready: " + standby);
+        // the Go server's monitoring answer that FT-aware tooling reads
+        assertTrue(first.get("/streaming/isFTActive").startsWith("200 "), "the active says it is");
+        assertTrue(second.get("/streaming/isFTActive").startsWith("204 "), "the standby says it is not");
     }
 
     @AfterAll
@@ -133,6 +136,7 @@ class FaultToleranceIT {
         second.awaitHealth("\"role\":\"active\"", Duration.ofSeconds(30));
         double takeoverSeconds = (System.nanoTime() - killedAt) / 1e9;
         assertTrue(second.get("/health/ready").startsWith("200 "), "the new active is ready");
+        assertTrue(second.get("/streaming/isFTActive").startsWith("200 "), "and FT active for the Go tooling");
         System.out.printf("FT takeover: %.1f s from SIGKILL of the active to the standby serving%n", takeoverSeconds);
         // the Go timing: 1.25 s without heartbeat, 3 looks at a still tick 1.5 s apart, then recovery
         assertTrue(takeoverSeconds < 15, "the standby took over in " + takeoverSeconds + " s");
