@@ -26,6 +26,11 @@ final class ServerState {
     /** Plain durables, online or offline, by durable key. */
     final Map<String, Subscription> durables = new HashMap<>();
     int maxChannelId;
+    /**
+     * Channels a failed batch created, by name: the commit may have been made although it failed on this side
+     * (a timeout during COMMIT), so their next creation asks the store before it takes a new ID.
+     */
+    final Map<String, Integer> maybeStored = new HashMap<>();
     long maxSubscriptionId;
     long clientGenerations;
 
@@ -59,18 +64,36 @@ final class ServerState {
         if (settings.maxChannels() > 0 && channels.size() >= settings.maxChannels()) {
             throw new RequestRejected(ProtocolErrors.TOO_MANY_CHANNELS);
         }
-        int id = ++maxChannelId;
         ChannelLimits channelLimits = limits.forChannel(name);
+        Integer earlier = maybeStored.remove(name);
+        if (earlier != null) {
+            batch.onRollback(() -> maybeStored.put(name, earlier));
+            if (store.channelStored(earlier)) {
+                return revive(earlier, name, channelLimits, now, batch);
+            }
+        }
+        // not stored after all: its ID is free again, unless another channel has taken the next one since
+        int id = earlier != null && earlier == maxChannelId ? earlier : ++maxChannelId;
         Channel created = new Channel(id, name, channelLimits, 1, 0, settings.windowMessages());
         created.lastActivity = now;
         addChannel(created);
         batch.store(new StoreOp.CreateChannel(id, name, (int) Math.min(Integer.MAX_VALUE, channelLimits.maxMsgs()),
                 channelLimits.maxBytes(), channelLimits.maxAgeNanos()));
         batch.onRollback(() -> {
+            // the ID stays used, and the name is remembered: a commit that failed on this side may have stored it
             removeChannel(created);
-            maxChannelId--;
+            maybeStored.put(name, id);
         });
         return created;
+    }
+
+    /** A channel an uncertain batch created after all: taken back in with what that batch stored. */
+    private Channel revive(int id, String name, ChannelLimits channelLimits, long now, Batch batch) {
+        Channel revived = new Channel(id, name, channelLimits, 1, store.lastSequence(id), settings.windowMessages());
+        revived.lastActivity = now;
+        addChannel(revived);
+        batch.onRollback(() -> removeChannel(revived));
+        return revived;
     }
 
     void removeChannel(Channel channel) {

@@ -150,8 +150,8 @@ final class SubscriptionHandler {
         state.goOnline(sub);
         state.stats.subscriptions.incrementAndGet();
         batch.onRollback(() -> {
+            // the ID stays used: a commit that failed on this side may still have stored it
             state.goOffline(sub);
-            state.maxSubscriptionId--;
             state.stats.subscriptions.decrementAndGet();
         });
         return sub;

@@ -35,6 +35,9 @@ public interface Store {
      */
     Future<MessageTotals> messageTotals(int channelId, long first, long last);
 
+    /** Whether the channel's row is stored (a batch that failed on this side may have been committed). */
+    boolean channelStored(int channelId);
+
     /** The highest sequence stored for a channel, or 0 if it has no message. */
     long lastSequence(int channelId);
 

@@ -74,6 +74,11 @@ final class LockTable implements Store {
     }
 
     @Override
+    public boolean channelStored(int channelId) {
+        throw new UnsupportedOperationException("only the lock");
+    }
+
+    @Override
     public long lastSequence(int channelId) {
         throw new UnsupportedOperationException("only the lock");
     }

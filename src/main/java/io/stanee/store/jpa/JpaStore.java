@@ -160,6 +160,12 @@ public class JpaStore implements Store {
 
     @Override
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public boolean channelStored(int channelId) {
+        return em.find(ChannelRow.class, channelId) != null;
+    }
+
+    @Override
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public long lastSequence(int channelId) {
         Long seq = em.createQuery("SELECT MAX(m.seq) FROM MessageRow m WHERE m.channelId = :c", Long.class)
                 .setParameter("c", channelId)

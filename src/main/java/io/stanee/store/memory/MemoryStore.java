@@ -320,6 +320,11 @@ public final class MemoryStore implements Store {
     }
 
     @Override
+    public synchronized boolean channelStored(int channelId) {
+        return channels.containsKey(channelId);
+    }
+
+    @Override
     public synchronized long lastSequence(int channelId) {
         TreeMap<Long, StoredMessage> stored = messagesOf(channelId);
         return stored.isEmpty() ? 0 : stored.lastKey();
