@@ -184,6 +184,8 @@ abstract class JpaStoreContract {
         failing.add(new StoreOp.AddMessage(2, 1, 1, msg("other", 1)));
         failing.add(new StoreOp.AddMessage(1, 1, 1, msg("orders", 1))); // duplicate key: the batch must fail
         assertThrows(StoreException.class, () -> store.apply(failing));
+        assertTrue(store.channelStored(1), "the channel of the committed batch is stored");
+        assertFalse(store.channelStored(2), "the channel of the failed batch is not");
 
         assertTrue(store.messages(2, 1, 10).isEmpty(), "no message of the failed batch");
         assertEquals(1, store.recover().channels().size(), "no channel of the failed batch");
