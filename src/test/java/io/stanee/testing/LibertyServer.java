@@ -186,12 +186,22 @@ public final class LibertyServer {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
+    /**
+     * GET over HTTP/1.1, bounded as a whole: the JDK client's own timeout ends at the response headers, and one
+     * answer (a 204 on a connection it had just asked to upgrade to HTTP/2) once left it waiting for ever.
+     */
     public String get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                        .timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return response.statusCode() + " " + response.body();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofSeconds(10)).build();
+        try {
+            HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                    .sendAsync(request, HttpResponse.BodyHandlers.ofString()).get(15, TimeUnit.SECONDS);
+            return response.statusCode() + " " + response.body();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException(name + ": no complete answer to GET " + path + " within 15 s", e);
+        }
     }
 
     private void awaitReady() throws IOException, InterruptedException {
