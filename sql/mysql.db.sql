@@ -13,16 +13,20 @@
 --     a database created before 0.10.0 run by hand:  ALTER TABLE Clients ADD proto BLOB
 --   * Comments use "-- " instead of "#" (format rule below).
 --
--- Size limits kept on purpose: the column types are exactly the Go ones (BLOB,
--- TEXT, BIGINT UNSIGNED ...) for data compatibility. Note that a BLOB holds at
--- most 65535 bytes, so Messages.data caps a serialized message (MsgProto:
--- sequence, subject, reply, payload, timestamp) at 64 KiB, well below the NATS
--- default max payload of 1 MB. A larger message fails with "Data too long" in
--- strict SQL mode and is silently truncated otherwise. Subscriptions.proto,
--- SubsPending.pending and SubsPending.acks have the same cap, Clients.hbinbox
--- (TEXT) a 64 KiB cap too. A site that needs larger messages may change
--- Messages.data to MEDIUMBLOB or LONGBLOB, which both servers read and write
--- the same way.
+-- Sizes: the column types are the Go ones (BLOB, TEXT, BIGINT UNSIGNED ...) but
+-- for three. Messages.data is LONGBLOB: the Go script's BLOB holds at most
+-- 65535 bytes, so it capped a serialized message (MsgProto: sequence, subject,
+-- reply, payload, timestamp) at 64 KiB, far below the 1 MB NATS accepts by
+-- default ("Data too long", or silent truncation outside strict SQL mode).
+-- SubsPending.pending and .acks are MEDIUMBLOB: in caching mode they hold a
+-- subscription's pending sequences as a JSON array, past 64 KiB from about
+-- 8,000 pending messages. Both servers read and write these types exactly as
+-- BLOB, so a database still moves between the Go server and stan-ee. To
+-- upgrade a database created by the Go script or an older stan-ee script:
+--     ALTER TABLE Messages MODIFY data LONGBLOB;
+--     ALTER TABLE SubsPending MODIFY pending MEDIUMBLOB, MODIFY acks MEDIUMBLOB;
+-- Subscriptions.proto and Clients.hbinbox keep their 64 KiB caps (a few
+-- hundred bytes each in practice).
 --
 -- The column SubsPending.row is quoted with backticks because ROW is a reserved
 -- word in MySQL 8.0.2 and later (MariaDB accepts it unquoted but the backticks
@@ -69,7 +73,7 @@ CREATE TABLE IF NOT EXISTS Messages (
     seq BIGINT UNSIGNED,
     timestamp BIGINT,
     size INTEGER,
-    data BLOB,
+    data LONGBLOB,
     CONSTRAINT PK_MsgKey PRIMARY KEY (id, seq),
     INDEX Idx_MsgsTimestamp (timestamp)
 );
@@ -88,8 +92,8 @@ CREATE TABLE IF NOT EXISTS SubsPending (
     `row` BIGINT UNSIGNED,
     seq BIGINT UNSIGNED DEFAULT 0,
     lastsent BIGINT UNSIGNED DEFAULT 0,
-    pending BLOB,
-    acks BLOB,
+    pending MEDIUMBLOB,
+    acks MEDIUMBLOB,
     CONSTRAINT PK_MsgPendingKey PRIMARY KEY (subid, `row`),
     INDEX Idx_SubsPendingSeq (seq)
 );

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,6 +27,30 @@ abstract class SqlServerEndToEndScenario extends EndToEndScenario {
     @BeforeAll
     void start() throws Exception {
         startOnEmptyStore();
+    }
+
+    /** Any message NATS accepts (1 MB by default) is stored on every database, not only those up to 64 KiB. */
+    @Test
+    void aMessageNearTheNatsMaxPayloadIsStoredAndDeliveredWhole() throws Exception {
+        String channel = channel("big");
+        byte[] big = new byte[900 * 1024];
+        new java.util.Random(42).nextBytes(big);
+        try (StreamingConnection connection = StanClients.connect("e2e-big")) {
+            connection.publish(channel, big); // synchronous: returns once the server acknowledged it
+            List<io.nats.streaming.Message> received = StanClients.receiveAll(connection, channel, 1,
+                    java.time.Duration.ofSeconds(10));
+            assertEquals(1, received.size(), "delivered");
+            assertArrayEquals(big, received.get(0).getData(), "delivered whole");
+        }
+        try (Connection db = database().connect();
+             PreparedStatement query = db.prepareStatement("SELECT m.size, m.data FROM Messages m "
+                     + "JOIN Channels c ON c.id = m.id WHERE c.name = ?")) {
+            query.setString(1, channel);
+            try (ResultSet rs = query.executeQuery()) {
+                assertTrue(rs.next(), "stored");
+                assertArrayEquals(big, decode(rs.getBytes("data")).getData().toByteArray(), "stored whole");
+            }
+        }
     }
 
     @Test
