@@ -30,11 +30,12 @@ final class ChannelOwnership {
 
     /** Whether a request's channel (a literal name, or a list entry of another server) is one of this server's. */
     boolean owns(String channel) {
-        if (channels == null) {
-            return true;
-        }
-        String[] tokens = channel.split("\\.", -1);
-        return channels.stream().anyMatch(owned -> LimitsResolver.matches(owned.split("\\.", -1), tokens));
+        return channels == null || channels.stream().anyMatch(owned -> covers(owned, channel));
+    }
+
+    /** Whether a configured name (wildcards allowed) covers a channel name, whose tokens are taken literally. */
+    static boolean covers(String pattern, String channel) {
+        return LimitsResolver.matches(pattern.split("\\.", -1), channel.split("\\.", -1));
     }
 
     /** What to subscribe to for publishes: the wildcard, or one subject per listed channel. */

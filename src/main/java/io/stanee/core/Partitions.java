@@ -26,7 +26,6 @@ final class Partitions {
     static final Duration ANSWER_WAIT = Duration.ofSeconds(1);
 
     private final ChannelOwnership ownership;
-    private final List<String> channels;
     private final String subject;
     private final String answerInbox;
     private final String serverId;
@@ -35,7 +34,6 @@ final class Partitions {
 
     Partitions(String clusterId, ChannelOwnership ownership, String serverId) {
         this.ownership = ownership;
-        this.channels = ownership.channels();
         this.subject = ServerSubjects.partitions(clusterId);
         this.answerInbox = "_INBOX." + RandomIds.next();
         this.serverId = serverId;
@@ -47,7 +45,7 @@ final class Partitions {
     }
 
     List<String> channels() {
-        return channels;
+        return ownership.channels();
     }
 
     boolean isControl(String messageSubject) {
@@ -57,7 +55,7 @@ final class Partitions {
     /** This server's list, sent to the others; their answers are awaited until {@link #verdict}. */
     OutboundMessage announce(long now) {
         quietUntil = now + ANSWER_WAIT.toNanos();
-        return OutboundMessage.publish(subject, answerInbox, control(ChannelLists.encode(channels)));
+        return OutboundMessage.publish(subject, answerInbox, control(ChannelLists.encode(ownership.channels())));
     }
 
     /** A message on the partitions subjects: another server's list (answered) or an answer to ours. */
@@ -102,9 +100,8 @@ final class Partitions {
                 return channel;
             }
         }
-        for (String mine : channels) {
-            String[] tokens = mine.split("\\.", -1);
-            if (theirs.stream().anyMatch(other -> LimitsResolver.matches(other.split("\\.", -1), tokens))) {
+        for (String mine : ownership.channels()) {
+            if (theirs.stream().anyMatch(other -> ChannelOwnership.covers(other, mine))) {
                 return mine;
             }
         }
