@@ -4,7 +4,9 @@ import io.nats.streaming.Message;
 import io.nats.streaming.StreamingConnection;
 import io.nats.streaming.Subscription;
 import io.nats.streaming.SubscriptionOptions;
+import io.stanee.protocol.pb.Protocol.MsgProto;
 import io.stanee.testing.LibertyServer;
+import io.stanee.testing.ServerView;
 import io.stanee.testing.StanClients;
 import io.stanee.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -22,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -36,7 +39,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ChannelLimitsIT {
 
     private static final int MAX_CHANNELS = 30;
+    private static final long MAX_BYTES = 500;
     private final LibertyServer liberty = new LibertyServer();
+    private final ServerView view = new ServerView(liberty);
 
     @BeforeAll
     void start() throws Exception {
@@ -45,7 +50,7 @@ class ChannelLimitsIT {
         Map<String, String> variables = new LinkedHashMap<>(TestDatabase.DERBY.libertyVariables(liberty));
         variables.put("stan.channels.capped.*.max_msgs", "5");
         variables.put("stan.channels.capped.free.max_msgs", "0");
-        variables.put("stan.channels.sized.*.max_bytes", "500");
+        variables.put("stan.channels.sized.*.max_bytes", String.valueOf(MAX_BYTES));
         variables.put("stan.channels.aging.*.max_age", "1s");
         variables.put("stan.channels.idle.*.max_inactivity", "1s");
         variables.put("stan.channels.crowded.*.max_subs", "2");
@@ -66,17 +71,34 @@ class ChannelLimitsIT {
         return ("limits " + i).getBytes(StandardCharsets.UTF_8);
     }
 
-    private static List<Long> everything(StreamingConnection connection, String channel) throws Exception {
+    /**
+     * The sequences a deliver-all subscriber gets: every message up to the channel's last one, which the
+     * server's channelsz names (deliveries come in order, so nothing can follow it).
+     */
+    private List<Long> everything(StreamingConnection connection, String channel) throws Exception {
+        var state = view.channel(channel).orElseThrow(() -> new AssertionError("no channel " + channel));
+        if (state.getInt("msgs") == 0) {
+            return List.of();
+        }
+        long last = state.getJsonNumber("last_seq").longValue();
         BlockingQueue<Message> received = new LinkedBlockingQueue<>();
         Subscription sub = connection.subscribe(channel, received::add,
                 new SubscriptionOptions.Builder().deliverAllAvailable().build());
         List<Long> sequences = new ArrayList<>();
-        Message message;
-        while ((message = received.poll(700, TimeUnit.MILLISECONDS)) != null && sequences.size() < 10_000) {
+        while (sequences.isEmpty() || sequences.get(sequences.size() - 1) < last) {
+            Message message = received.poll(10, TimeUnit.SECONDS);
+            assertTrue(message != null, channel + ": delivery stopped at " + sequences + " before " + last);
             sequences.add(message.getSequence());
         }
         sub.unsubscribe();
         return sequences;
+    }
+
+    /** The size of the MsgProto the server stores for message {@code i} (the timestamp's varint: 9 bytes today). */
+    private static long storedSize(String channel, long i) {
+        return MsgProto.newBuilder().setSequence(i).setSubject(channel).setData(com.google.protobuf.ByteString
+                .copyFrom(payload((int) i))).setTimestamp(System.currentTimeMillis() * 1_000_000L).build()
+                .getSerializedSize();
     }
 
     @Test
@@ -104,12 +126,20 @@ class ChannelLimitsIT {
     void maxBytesDropsTheOldestButAlwaysKeepsTheNewest() throws Exception {
         String channel = "sized." + suffix();
         try (StreamingConnection connection = StanClients.connect("limits-bytes")) {
+            // the Go rule on the stored MsgProto's size: after each publish the oldest go while over the limit
+            List<Long> expected = new ArrayList<>();
+            long bytes = 0;
             for (int i = 1; i <= 20; i++) {
-                connection.publish(channel, payload(i)); // each stored MsgProto is about 45 bytes
+                connection.publish(channel, payload(i));
+                expected.add((long) i);
+                bytes += storedSize(channel, i);
+                while (expected.size() > 1 && bytes > MAX_BYTES) {
+                    bytes -= storedSize(channel, expected.remove(0));
+                }
             }
-            List<Long> kept = everything(connection, channel);
-            assertTrue(kept.size() >= 5 && kept.size() < 20, "some dropped, some kept: " + kept);
-            assertEquals(20L, kept.get(kept.size() - 1));
+            assertTrue(expected.size() > 1 && expected.size() < 20, "the limit drops some: " + expected);
+            assertEquals(expected, everything(connection, channel));
+            assertEquals(bytes, view.channel(channel).orElseThrow().getJsonNumber("bytes").longValue());
             connection.publish(channel, new byte[2000]); // larger than the limit on its own
             List<Long> alone = everything(connection, channel);
             assertEquals(List.of(21L), alone, "the newest message stays even when it alone is over the limit");
@@ -123,7 +153,9 @@ class ChannelLimitsIT {
             for (int i = 1; i <= 3; i++) {
                 connection.publish(channel, payload(i));
             }
-            Thread.sleep(3000);
+            assertEquals(3, view.channel(channel).orElseThrow().getInt("msgs"), "stored at first");
+            ServerView.await("the messages of " + channel + " expire", Duration.ofSeconds(10),
+                    () -> view.channel(channel).orElseThrow().getInt("msgs") == 0);
             assertEquals(List.of(), everything(connection, channel));
             connection.publish(channel, payload(4));
             assertEquals(List.of(4L), everything(connection, channel), "numbering continues after expiry");
@@ -136,7 +168,9 @@ class ChannelLimitsIT {
         try (StreamingConnection connection = StanClients.connect("limits-idle")) {
             connection.publish(channel, payload(1));
             connection.publish(channel, payload(2));
-            Thread.sleep(3000);
+            assertTrue(view.channel(channel).isPresent(), "the channel exists at first");
+            ServerView.await(channel + " deleted for inactivity", Duration.ofSeconds(10),
+                    () -> view.channel(channel).isEmpty());
             connection.publish(channel, payload(3));
             assertEquals(List.of(1L), everything(connection, channel), "a new channel of the same name starts at 1");
         }
@@ -146,16 +180,19 @@ class ChannelLimitsIT {
     @org.junit.jupiter.api.Order(Integer.MAX_VALUE) // fills the server's channel quota: last
     void channelsAreCreatedByPublishingUpToMaxChannels() throws Exception {
         try (StreamingConnection connection = StanClients.connect("limits-channels")) {
-            IOException refused = null;
-            for (int i = 0; i <= MAX_CHANNELS && refused == null; i++) {
-                try {
-                    connection.publish("many." + i + "." + suffix(), payload(i));
-                } catch (IOException e) {
-                    refused = e;
-                }
+            // the inactivity test's channel goes away by itself: the count must not change under the loop
+            ServerView.await("no idle channel left", Duration.ofSeconds(10),
+                    () -> view.channelNames().stream().noneMatch(name -> name.startsWith("idle.")));
+            int existing = view.channelNames().size();
+            for (int i = existing + 1; i <= MAX_CHANNELS; i++) {
+                connection.publish("many." + i + "." + suffix(), payload(i)); // fails the test if refused
             }
-            assertTrue(refused != null, "a publish beyond " + MAX_CHANNELS + " channels was refused");
+            assertEquals(MAX_CHANNELS, view.channelNames().size(), "the quota is reached");
+            IOException refused = assertThrows(IOException.class,
+                    () -> connection.publish("many.over." + suffix(), payload(0)),
+                    "the publish that would make channel " + (MAX_CHANNELS + 1) + " is refused");
             assertEquals("too many channels", refused.getMessage());
+            assertEquals(MAX_CHANNELS, view.channelNames().size(), "no channel made for the refused publish");
         }
     }
 

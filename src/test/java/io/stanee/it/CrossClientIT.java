@@ -4,6 +4,7 @@ import io.nats.streaming.Message;
 import io.nats.streaming.StreamingConnection;
 import io.nats.streaming.SubscriptionOptions;
 import io.stanee.testing.LibertyServer;
+import io.stanee.testing.ServerView;
 import io.stanee.testing.StanClients;
 import io.stanee.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,6 +39,7 @@ class CrossClientIT {
 
     private static final Pattern LINE = Pattern.compile("\\{\"seq\":(\\d+),\"data\":\"([^\"]*)\",\"redelivered\":(true|false)}");
     private final LibertyServer liberty = new LibertyServer();
+    private final ServerView view = new ServerView(liberty);
 
     @BeforeAll
     void start() throws Exception {
@@ -137,7 +140,8 @@ class CrossClientIT {
                     throw new IllegalStateException(e);
                 }
             });
-            Thread.sleep(2000); // the Node member has joined
+            ServerView.await("the Node member joined the group", Duration.ofSeconds(30),
+                    () -> !view.subscriptions(channel, "node-queue").isEmpty());
             for (int i = 1; i <= 100; i++) {
                 java.publish(channel, ("work-" + i).getBytes(StandardCharsets.UTF_8));
             }
@@ -146,11 +150,16 @@ class CrossClientIT {
             for (Received r : nodeGot) {
                 assertTrue(all.add(r.seq()), "twice: " + r.seq());
             }
-            Message m;
-            while ((m = toJava.poll(500, TimeUnit.MILLISECONDS)) != null) {
-                assertTrue(all.add(m.getSequence()), "twice: " + m.getSequence());
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (all.size() < 100 && System.nanoTime() < deadline) {
+                Message m = toJava.poll(100, TimeUnit.MILLISECONDS);
+                if (m != null) {
+                    assertTrue(all.add(m.getSequence()), "twice: " + m.getSequence());
+                }
             }
             assertEquals(100, all.size());
+            view.awaitAcknowledged(channel, "java-queue"); // nothing pending: nothing can come twice later
+            assertTrue(toJava.isEmpty(), "delivered twice: " + toJava);
             assertTrue(!nodeGot.isEmpty() && nodeGot.size() < 100, "both members got work: node " + nodeGot.size());
         }
     }

@@ -16,6 +16,7 @@ import io.stanee.protocol.pb.Protocol.SubscriptionRequest;
 import io.stanee.protocol.pb.Protocol.SubscriptionResponse;
 import io.stanee.protocol.pb.Protocol.UnsubscribeRequest;
 import io.stanee.testing.LibertyServer;
+import io.stanee.testing.ServerView;
 import io.stanee.testing.StanClients;
 import io.stanee.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -40,7 +41,6 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,6 +55,7 @@ class ProtocolConformanceIT {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private final LibertyServer liberty = new LibertyServer();
+    private final ServerView view = new ServerView(liberty);
     private Connection nats;
 
     @BeforeAll
@@ -181,8 +182,11 @@ class ProtocolConformanceIT {
         StreamingConnection dying = StanClients.connect("hb-dying");
         dying.subscribe(channel, m -> { }, new SubscriptionOptions.Builder().durableName("keep").build());
         dying.getNatsConnection().close();
-        // 1 s interval, 0.5 s timeout, closed after more than 2 failures: well within 10 s
-        Thread.sleep(6000);
+        assertTrue(view.client("hb-dying").isPresent(), "the silent client is still registered at first");
+        // 1 s interval, 0.5 s timeout, closed after more than 2 failures: well within 10 s, and by the
+        // heartbeats alone (no reconnect with its ID has happened to probe it)
+        ServerView.await("the silent client closed by its failed heartbeats", WAIT,
+                () -> view.client("hb-dying").isEmpty());
         try (StreamingConnection publisher = StanClients.connect("hb-publisher")) {
             publish(publisher, channel, 1, 3);
         }
@@ -314,12 +318,14 @@ class ProtocolConformanceIT {
         }
     }
 
-    private static List<Long> firstMessages(StreamingConnection connection, String channel,
-                                            SubscriptionOptions options, int count) throws Exception {
+    private List<Long> firstMessages(StreamingConnection connection, String channel,
+                                     SubscriptionOptions options, int count) throws Exception {
         BlockingQueue<Message> received = new LinkedBlockingQueue<>();
         Subscription sub = connection.subscribe(channel, received::add, options);
         List<Long> sequences = sequences(received, count);
-        assertNull(received.poll(300, TimeUnit.MILLISECONDS), "no more than " + count);
+        // in order up to the channel's last message: nothing more can come (no redelivery before the ack wait)
+        assertEquals(view.lastSequence(channel), sequences.get(sequences.size() - 1), "up to the last message");
+        assertTrue(received.isEmpty(), "no more than " + count + ": " + received);
         sub.unsubscribe();
         return sequences;
     }
@@ -344,7 +350,9 @@ class ProtocolConformanceIT {
             assertArrayEquals(payload(1), again.getData());
             assertTrue(millis >= 800 && millis < 3000, "redelivered after about the ack wait: " + millis + " ms");
             again.ack();
-            assertNull(received.poll(2500, TimeUnit.MILLISECONDS), "an acknowledged message is not redelivered");
+            // the server has the ack: nothing is pending, so nothing will come again
+            view.awaitAcknowledged(channel, "redelivery");
+            assertTrue(received.isEmpty(), "an acknowledged message is not redelivered: " + received);
         }
     }
 
@@ -361,8 +369,11 @@ class ProtocolConformanceIT {
             nats.publish(sub.getAckInbox(), io.stanee.protocol.pb.Protocol.Ack.newBuilder().setSubject(channel)
                     .setSequence(99).build().toByteArray());
             nats.publish(sub.getAckInbox(), new byte[]{(byte) 0xff, 0x01});
-            connection.publish(channel, payload(2));
-            assertNull(received.poll(700, TimeUnit.MILLISECONDS), "maxInFlight 1 still holds message 2 back");
+            connection.publish(channel, payload(2)); // acknowledged: stored, and delivered if it could be
+            jakarta.json.JsonObject held = view.subscriptions(channel, "unknown-ack").get(0);
+            assertEquals(1, held.getJsonNumber("last_sent").longValue(), "maxInFlight 1 still holds message 2 back");
+            assertTrue(held.getBoolean("is_stalled"), "stalled on the unacknowledged message: " + held);
+            assertTrue(received.isEmpty(), "nothing but message 1 arrived: " + received);
             first.ack();
             assertEquals(List.of(2L), sequences(received, 1));
         }
@@ -392,7 +403,7 @@ class ProtocolConformanceIT {
             }
             nats.publish(response.getAckInbox(), io.stanee.protocol.pb.Protocol.Ack.newBuilder()
                     .setSubject(channel).setSequence(1).build().toByteArray());
-            assertNull(inbox.nextMessage(Duration.ofMillis(2500)), "acknowledged: no more redeliveries");
+            view.awaitAcknowledged(channel, "redelivery-count"); // nothing pending: nothing more to redeliver
         }
     }
 
@@ -408,7 +419,7 @@ class ProtocolConformanceIT {
             connection.subscribe(channel, received::add, durable);
             publish(connection, channel, 1, 5);
             assertEquals(range(1, 5), sequences(received, 5));
-            Thread.sleep(200); // the auto acks reach the server before the close
+            view.awaitAcknowledged(channel, "durable-client"); // the auto acks reached the server before the close
         }
         try (StreamingConnection publisher = StanClients.connect("durable-publisher")) {
             publish(publisher, channel, 6, 10);
@@ -417,7 +428,8 @@ class ProtocolConformanceIT {
             BlockingQueue<Message> received = new LinkedBlockingQueue<>();
             connection.subscribe(channel, received::add, durable);
             assertEquals(range(6, 10), sequences(received, 5));
-            assertNull(received.poll(500, TimeUnit.MILLISECONDS));
+            assertEquals(10, view.lastSequence(channel), "the last message came: nothing follows it");
+            assertTrue(received.isEmpty(), "no redelivery of 1..5: " + received);
         }
     }
 
@@ -442,12 +454,12 @@ class ProtocolConformanceIT {
             BlockingQueue<Message> received = new LinkedBlockingQueue<>();
             Subscription sub = connection.subscribe(channel, received::add, durable);
             assertEquals(range(1, 3), sequences(received, 3));
-            Thread.sleep(200);
+            view.awaitAcknowledged(channel, "dur-close");
             sub.close(); // protocol 1 subscription close: the durable stays
             connection.publish(channel, payload(4));
             sub = connection.subscribe(channel, received::add, durable);
             assertEquals(List.of(4L), sequences(received, 1), "resumed after the close");
-            Thread.sleep(200);
+            view.awaitAcknowledged(channel, "dur-close");
             sub.unsubscribe(); // the durable is gone: the next one starts anew
             sub = connection.subscribe(channel, received::add, durable);
             assertEquals(range(1, 4), sequences(received, 4), "a new durable delivers all again");
@@ -478,8 +490,10 @@ class ProtocolConformanceIT {
                 }
             }
             assertEquals(100, seen.size());
-            assertNull(toA.poll(300, TimeUnit.MILLISECONDS));
-            assertNull(toB.poll(10, TimeUnit.MILLISECONDS));
+            // both members' acks processed: nothing pending, so no message can come a second time
+            view.awaitAcknowledged(channel, "queue-a");
+            view.awaitAcknowledged(channel, "queue-b");
+            assertTrue(toA.isEmpty() && toB.isEmpty(), "nothing delivered twice: " + toA + toB);
         }
     }
 
@@ -511,7 +525,7 @@ class ProtocolConformanceIT {
             BlockingQueue<Message> received = new LinkedBlockingQueue<>();
             Subscription member = connection.subscribe(channel, "grp", received::add, durable);
             assertEquals(range(1, 3), sequences(received, 3));
-            Thread.sleep(200);
+            view.awaitAcknowledged(channel, "dqueue");
             member.close();
             publish(connection, channel, 4, 6);
             member = connection.subscribe(channel, "grp", received::add, durable);

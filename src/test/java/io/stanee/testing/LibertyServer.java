@@ -113,7 +113,20 @@ public final class LibertyServer {
     /** Starts the server's JVM and returns once Liberty runs, whatever stan-ee then does (a standby is not ready). */
     public void startWithoutWaiting() throws IOException, InterruptedException {
         Files.deleteIfExists(serverDir.resolve("logs/messages.log"));
-        run("start");
+        run("start", false);
+    }
+
+    /** The process ID of the running server's JVM, from Liberty's pid file; fails if it is not running. */
+    public long pid() throws IOException {
+        Path pidFile = wlp.resolve("usr/servers/.pid/" + name + ".pid");
+        if (!Files.exists(pidFile)) {
+            throw new IllegalStateException(name + " has no pid file: it is not running");
+        }
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            return pid;
+        }
+        throw new IllegalStateException(name + ": its pid file names " + pid + ", which is not running");
     }
 
     /**
@@ -144,7 +157,7 @@ public final class LibertyServer {
      */
     public String startExpectingLog(String expected) throws IOException, InterruptedException {
         Files.deleteIfExists(serverDir.resolve("logs/messages.log"));
-        run("start");
+        run("start", false);
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             String log = messagesLog();
@@ -157,8 +170,9 @@ public final class LibertyServer {
                 + messagesLog());
     }
 
+    /** Stops the server if it runs (stopping a stopped server is fine: tests stop before they configure). */
     public void stop() throws IOException, InterruptedException {
-        run("stop");
+        run("stop", true);
     }
 
     /**
@@ -167,10 +181,7 @@ public final class LibertyServer {
      */
     public void kill() throws IOException, InterruptedException {
         Path pidFile = wlp.resolve("usr/servers/.pid/" + name + ".pid");
-        if (!Files.exists(pidFile)) {
-            throw new IllegalStateException(name + " has no pid file: it is not running, nothing to kill");
-        }
-        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        long pid = pid();
         ProcessHandle process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
                 .orElseThrow(() -> new IllegalStateException(name + ": no process " + pid + " to kill"));
         process.destroyForcibly();
@@ -222,7 +233,11 @@ public final class LibertyServer {
                 + "health answer: " + last + "\n--- messages.log ---\n" + messagesLog());
     }
 
-    private void run(String action) throws IOException, InterruptedException {
+    /**
+     * Runs {@code server <action>}. Its exit code 1 means "already stopped" or "already running": fine for a
+     * stop, but a start that finds a server running would let a test believe it restarted one, so it fails.
+     */
+    private void run(String action, boolean alreadyDoneIsFine) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(wlp.resolve("bin/server").toString(), action, name));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
@@ -230,8 +245,7 @@ public final class LibertyServer {
             process.destroyForcibly();
             throw new IllegalStateException("server " + action + " did not finish: " + output);
         }
-        // 1 = already stopped / already started: fine for the tests' purposes
-        if (process.exitValue() != 0 && process.exitValue() != 1) {
+        if (process.exitValue() != 0 && !(process.exitValue() == 1 && alreadyDoneIsFine)) {
             throw new IllegalStateException("server " + action + " failed (" + process.exitValue() + "): " + output);
         }
     }
