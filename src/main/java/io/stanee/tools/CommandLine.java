@@ -1,14 +1,13 @@
 package io.stanee.tools;
 
-import java.math.BigDecimal;
+import io.stanee.protocol.GoDuration;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The parsed arguments of {@code pub} or {@code sub}. Option names are the Go examples' (and, as with Go's flag
@@ -217,52 +216,13 @@ public final class CommandLine {
         }
     }
 
-    // Go's time.ParseDuration syntax, since that is what stan-sub's --since takes: "300ms", "1.5h", "1h30m".
-    private static final Pattern DURATION_PART =
-            Pattern.compile("(\\d+\\.?\\d*|\\.\\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)");
-
+    /** Go's time.ParseDuration syntax, since that is what stan-sub's --since takes: "300ms", "1.5h", "1h30m". */
     public static Duration parseDuration(String text) throws UsageException {
-        String rest = text;
-        boolean negative = false;
-        if (rest.startsWith("-") || rest.startsWith("+")) {
-            negative = rest.charAt(0) == '-';
-            rest = rest.substring(1);
-        }
-        if (rest.equals("0")) {
-            return Duration.ZERO;
-        }
-        if (rest.isEmpty()) {
-            throw new UsageException("invalid duration '" + text + "' (examples: 30s, 1m, 1h30m)");
-        }
-        BigDecimal nanos = BigDecimal.ZERO;
-        Matcher part = DURATION_PART.matcher(rest);
-        int at = 0;
-        while (at < rest.length()) {
-            part.region(at, rest.length());
-            if (!part.lookingAt()) {
-                throw new UsageException("invalid duration '" + text + "' (examples: 30s, 1m, 1h30m)");
-            }
-            nanos = nanos.add(new BigDecimal(part.group(1)).multiply(BigDecimal.valueOf(unitNanos(part.group(2)))));
-            at = part.end();
-        }
         try {
-            long whole = nanos.toBigInteger().longValueExact();
-            return Duration.ofNanos(negative ? -whole : whole);
-        } catch (ArithmeticException e) {
-            throw new UsageException("duration out of range: " + text);
+            return GoDuration.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
-    }
-
-    private static long unitNanos(String unit) {
-        return switch (unit) {
-            case "ns" -> 1L;
-            case "us", "\u00b5s", "\u03bcs" -> 1_000L;
-            case "ms" -> 1_000_000L;
-            case "s" -> 1_000_000_000L;
-            case "m" -> 60_000_000_000L;
-            case "h" -> 3_600_000_000_000L;
-            default -> throw new IllegalArgumentException(unit);
-        };
     }
 
     public Tool tool() {

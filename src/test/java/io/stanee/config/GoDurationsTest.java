@@ -27,5 +27,8 @@ class GoDurationsTest {
         assertEquals("stan.max_age: 30 is not a duration (examples: 30s, 1m30s, 500ms)", error.getMessage());
         assertThrows(IllegalArgumentException.class, () -> GoDurations.parse("x", "10 s"));
         assertThrows(IllegalArgumentException.class, () -> GoDurations.parse("x", "5d"));
+        assertEquals("stan.hb_interval: -1s must not be negative",
+                assertThrows(IllegalArgumentException.class, () -> GoDurations.parse("stan.hb_interval", "-1s"))
+                        .getMessage());
     }
 }
