@@ -16,7 +16,6 @@ import io.stanee.ra.OutboundMessage;
 import io.stanee.store.StoreOp;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /** Connect (with the duplicate client ID probe), client PINGs and connection close. */
@@ -27,17 +26,14 @@ final class ConnectionHandler {
     static final String PROBE_ANSWER_PREFIX = StanServer.INTERNAL_PREFIX + "probe.";
 
     private final ServerState state;
-    private final SubscriptionCloser closer;
-    private Heartbeats heartbeats;
+    private final ClientCloser closer;
+    private final Heartbeats heartbeats;
     /** Connect requests waiting for the probe of the client ID's current holder, by client ID. */
     private final Map<String, InboundMessage> probing = new HashMap<>();
 
-    ConnectionHandler(ServerState state, SubscriptionCloser closer) {
+    ConnectionHandler(ServerState state, ClientCloser closer, Heartbeats heartbeats) {
         this.state = state;
         this.closer = closer;
-    }
-
-    void useHeartbeats(Heartbeats heartbeats) {
         this.heartbeats = heartbeats;
     }
 
@@ -89,7 +85,7 @@ final class ConnectionHandler {
         }
         Client holder = state.clients.get(clientId);
         if (holder != null) {
-            closeClient(holder, batch);
+            closer.close(holder, batch);
         }
         try {
             register(connect, ConnectRequest.parseFrom(connect.data()), batch);
@@ -161,18 +157,8 @@ final class ConnectionHandler {
             batch.reply(closeReply(message, ProtocolErrors.UNKNOWN_CLIENT_ID));
             return;
         }
-        closeClient(client, batch);
+        closer.close(client, batch);
         replyTo(message, new byte[0], batch);
-    }
-
-    /** Unregisters a client and closes its subscriptions (durables go offline), as a close request does. */
-    void closeClient(Client client, Batch batch) {
-        for (Subscription sub : List.copyOf(client.subscriptions)) {
-            closer.close(sub, false, batch);
-        }
-        state.removeClient(client);
-        batch.onRollback(() -> state.addClient(client));
-        batch.store(new StoreOp.DeleteClient(client.id()));
     }
 
     private static void replyTo(InboundMessage message, byte[] data, Batch batch) {

@@ -17,12 +17,12 @@ final class Heartbeats {
     static final String ANSWER_PREFIX = StanServer.INTERNAL_PREFIX + "hb.";
 
     private final ServerState state;
-    private final ConnectionHandler connections;
+    private final ClientCloser closer;
     private final LongSupplier nanoClock;
 
-    Heartbeats(ServerState state, ConnectionHandler connections, LongSupplier nanoClock) {
+    Heartbeats(ServerState state, ClientCloser closer, LongSupplier nanoClock) {
         this.state = state;
-        this.connections = connections;
+        this.closer = closer;
         this.nanoClock = nanoClock;
     }
 
@@ -69,7 +69,7 @@ final class Heartbeats {
         client.failedHeartbeats++;
         if (client.failedHeartbeats > state.settings.heartbeatFailCount()) {
             LOG.info(() -> "[Client:" + client.id() + "] Timed out on heartbeats");
-            connections.closeClient(client, batch);
+            closer.close(client, batch);
         }
     }
 

@@ -55,9 +55,9 @@ public final class StanServer {
         this.limits = new LimitsEnforcer(state, nanoClock);
         SubscriptionCloser closer = new SubscriptionCloser(state, nanoClock);
         this.subscriptions = new SubscriptionHandler(state, closer, nanoClock);
-        this.connections = new ConnectionHandler(state, closer);
-        this.heartbeats = new Heartbeats(state, connections, nanoClock);
-        this.connections.useHeartbeats(heartbeats);
+        ClientCloser clientCloser = new ClientCloser(state, closer);
+        this.heartbeats = new Heartbeats(state, clientCloser, nanoClock);
+        this.connections = new ConnectionHandler(state, clientCloser, heartbeats);
         this.publishing = new PublishHandler(state, nanoClock);
         this.delivery = new Delivery(state, subscriptions, nanoClock);
     }
