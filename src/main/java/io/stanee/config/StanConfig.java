@@ -84,6 +84,25 @@ public class StanConfig {
     @ConfigProperty(name = "stan.partitioning", defaultValue = "false")
     boolean partitioning;
 
+    /**
+     * {@code store}: SQL (the datasource, stan-ee's default) or MEMORY (the Go server's default: nothing is kept
+     * across a restart, for trying things out). Go's names, in any case; Go's FILE store has no counterpart.
+     */
+    @Inject
+    @ConfigProperty(name = "stan.store", defaultValue = "SQL")
+    String store;
+
+    /** Whether {@code stan.store} chooses the non-durable memory store. */
+    public boolean memoryStore() {
+        return switch (store.trim().toUpperCase(java.util.Locale.ROOT)) {
+            case "SQL" -> false;
+            case "MEMORY" -> true;
+            default -> throw new IllegalArgumentException("stan.store: \"" + store + "\" is not a store type of "
+                    + "stan-ee: SQL (the datasource of server.xml) or MEMORY (not durable); the Go server's FILE "
+                    + "store has no counterpart");
+        };
+    }
+
     /** The validated settings; the Go server's error strings for bad values. */
     public ServerSettings settings() {
         requireNonNegative(maxChannels, "max channels limit cannot be negative (%d)");

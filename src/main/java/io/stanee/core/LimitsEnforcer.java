@@ -1,6 +1,8 @@
 package io.stanee.core;
 
+import io.stanee.store.MessageSize;
 import io.stanee.store.MessageTotals;
+import io.stanee.store.MessagesUpTo;
 import io.stanee.store.StoreOp;
 
 import java.util.ArrayList;
@@ -88,7 +90,7 @@ final class LimitsEnforcer {
         long count = channel.count;
         long bytes = channel.bytes;
         long through = channel.first - 1;
-        List<long[]> sizes = List.of();
+        List<MessageSize> sizes = List.of();
         int next = 0;
         while (count > 1 && ((maxMsgs > 0 && count > maxMsgs) || (maxBytes > 0 && bytes > maxBytes))) {
             long sequence = through + 1;
@@ -97,12 +99,12 @@ final class LimitsEnforcer {
             if (recent != null) {
                 size = recent.length;
             } else {
-                if (next >= sizes.size() || sizes.get(next)[0] != sequence) {
+                if (next >= sizes.size() || sizes.get(next).sequence() != sequence) {
                     sizes = state.store.messageSizes(channel.id, sequence, SIZE_PAGE);
                     next = 0;
                 }
                 // a row missing in the store (removed meanwhile) is skipped, counting nothing
-                size = next < sizes.size() && sizes.get(next)[0] == sequence ? sizes.get(next++)[1] : 0;
+                size = next < sizes.size() && sizes.get(next).sequence() == sequence ? sizes.get(next++).bytes() : 0;
             }
             through = sequence;
             count--;
@@ -130,15 +132,15 @@ final class LimitsEnforcer {
                 continue;
             }
             channel.lastAgeCheck = now;
-            long[] expired = state.store.messagesUpTo(channel.id, now - maxAge);
-            long count = expired[0];
-            long through = expired[1];
+            MessagesUpTo expired = state.store.messagesUpTo(channel.id, now - maxAge);
+            long count = expired.count();
+            long through = expired.lastSequence();
             if (count > 0 && through >= channel.first) {
                 if (through == channel.last) {
                     // the channel becomes empty: its last sequence must survive a restart
                     batch.store(new StoreOp.RememberLastSequence(channel.id, through));
                 }
-                drop(channel, through, count, expired[2], batch);
+                drop(channel, through, count, expired.bytes(), batch);
             }
         }
     }

@@ -9,6 +9,7 @@ import io.stanee.protocol.pb.Protocol.PubMsg;
 import io.stanee.protocol.spb.ServerProtocol.CtrlMsg;
 import io.stanee.ra.InboundMessage;
 import io.stanee.ra.OutboundMessage;
+import io.stanee.store.MessageSize;
 import io.stanee.store.StoreOp;
 
 import java.util.function.LongSupplier;
@@ -106,9 +107,9 @@ final class PublishHandler {
             long unknown = stored - channel.last;
             LOG.warning(() -> "channel " + channel.name + ": " + unknown + " message(s) of a failed batch were "
                     + "committed after all; continuing after sequence " + stored);
-            for (long[] sequenceAndSize : state.store.messageSizes(channel.id, channel.last + 1, (int) unknown)) {
+            for (MessageSize size : state.store.messageSizes(channel.id, channel.last + 1, (int) unknown)) {
                 channel.count++;
-                channel.bytes += sequenceAndSize[1];
+                channel.bytes += size.bytes();
             }
             channel.last = stored;
         }

@@ -7,10 +7,9 @@ import io.stanee.core.StanInstance;
 import io.stanee.store.IncompatibleStoreException;
 import io.stanee.store.Store;
 import io.stanee.store.StoreException;
-import io.stanee.store.jpa.SchemaGuard;
+import io.stanee.store.memory.MemoryStore;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.EJB;
@@ -20,7 +19,6 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 
-import javax.sql.DataSource;
 import java.time.Instant;
 import java.util.List;
 import java.util.logging.Level;
@@ -45,17 +43,24 @@ public class StanServerBean {
     @Inject
     StanConfig config;
 
+    /** The SQL store on the datasource; in use unless {@code stan.store} chooses the memory store. */
     @EJB
-    Store store;
+    Store sqlStore;
 
-    @Resource(lookup = "jdbc/stanee")
-    DataSource dataSource;
+    private Store store;
 
     private StanInstance instance;
     private volatile boolean schemaVerified;
 
     @PostConstruct
     void init() {
+        if (config.memoryStore()) {
+            LOG.warning("stan.store=MEMORY: messages, clients and subscriptions are kept in memory only and are "
+                    + "lost when the server stops");
+            store = new MemoryStore();
+        } else {
+            store = sqlStore;
+        }
         instance = new StanInstance(config.settings(), store, StanServerBean::nowNanos);
         try {
             verifySchema();
@@ -80,7 +85,7 @@ public class StanServerBean {
 
     private synchronized void verifySchema() {
         if (!schemaVerified) {
-            SchemaGuard.verify(dataSource);
+            store.checkSchema();
             schemaVerified = true;
         }
     }
@@ -89,6 +94,11 @@ public class StanServerBean {
     public List<String> subjects() {
         verifySchema();
         return instance.subjects();
+    }
+
+    /** The store type as the Go server's /streaming/storez names it: SQL or MEMORY. */
+    public String storeType() {
+        return store instanceof MemoryStore ? "MEMORY" : "SQL";
     }
 
     public StanInstance instance() {

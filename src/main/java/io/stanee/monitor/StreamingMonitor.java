@@ -191,7 +191,7 @@ public class StreamingMonitor extends HttpServlet {
         }
     }
 
-    private static JsonObject storez(MonitorSnapshot s) {
+    private JsonObject storez(MonitorSnapshot s) {
         MonitorSnapshot.StoreLimitsView limits = s.limits();
         JsonObjectBuilder json = limitFields(Json.createObjectBuilder().add("max_channels", limits.maxChannels()),
                 limits.global());
@@ -202,7 +202,7 @@ public class StreamingMonitor extends HttpServlet {
             json.add("channels", channels);
         }
         return header(s, Instant.now(), true)
-                .add("type", "SQL")
+                .add("type", server.storeType())
                 .add("limits", json)
                 .add("total_msgs", s.totalMsgs())
                 .add("total_bytes", s.totalBytes())

@@ -9,6 +9,13 @@ import java.util.concurrent.Future;
  */
 public interface Store {
 
+    /**
+     * Checks that the database holds the schema this store reads, before anything else is asked of it: throws
+     * {@link IncompatibleStoreException} (retrying cannot help: the DBA must act) or {@link StoreException} (not
+     * reachable now).
+     */
+    void checkSchema();
+
     /** Reads everything a server needs to resume; an empty state on a new database. */
     RecoveredState recover();
 
@@ -26,7 +33,7 @@ public interface Store {
     List<StoredMessage> messages(int channelId, long fromSeq, int max);
 
     /** Sequence and size of up to {@code max} stored messages of a channel from {@code fromSeq}, in order. */
-    List<long[]> messageSizes(int channelId, long fromSeq, int max);
+    List<MessageSize> messageSizes(int channelId, long fromSeq, int max);
 
     /**
      * Count and size of a channel's stored messages from {@code first} to {@code last}, read in the background:
@@ -42,7 +49,7 @@ public interface Store {
     long lastSequence(int channelId);
 
     /** Count, highest sequence and total size of a channel's messages stamped at or before {@code timestamp}. */
-    long[] messagesUpTo(int channelId, long timestamp);
+    MessagesUpTo messagesUpTo(int channelId, long timestamp);
 
     /** The lowest sequence of a channel whose timestamp is at or after {@code timestamp}, or 0 if none. */
     long firstSequenceAtOrAfter(int channelId, long timestamp);

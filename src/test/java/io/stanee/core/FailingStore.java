@@ -1,5 +1,7 @@
 package io.stanee.core;
 
+import io.stanee.store.MessageSize;
+import io.stanee.store.MessagesUpTo;
 import io.stanee.store.LockAttempt;
 import io.stanee.store.MessageTotals;
 import io.stanee.store.RecoveredState;
@@ -101,6 +103,11 @@ final class FailingStore implements Store {
     }
 
     @Override
+    public void checkSchema() {
+        store.checkSchema();
+    }
+
+    @Override
     public RecoveredState recover() {
         return store.recover();
     }
@@ -116,7 +123,7 @@ final class FailingStore implements Store {
     }
 
     @Override
-    public List<long[]> messageSizes(int channelId, long fromSeq, int max) {
+    public List<MessageSize> messageSizes(int channelId, long fromSeq, int max) {
         return read(() -> store.messageSizes(channelId, fromSeq, max));
     }
 
@@ -136,7 +143,7 @@ final class FailingStore implements Store {
     }
 
     @Override
-    public long[] messagesUpTo(int channelId, long timestamp) {
+    public MessagesUpTo messagesUpTo(int channelId, long timestamp) {
         return read(() -> store.messagesUpTo(channelId, timestamp));
     }
 

@@ -1,5 +1,7 @@
 package io.stanee.core;
 
+import io.stanee.store.MessageSize;
+import io.stanee.store.MessagesUpTo;
 import io.stanee.store.LockAttempt;
 import io.stanee.store.MessageTotals;
 import io.stanee.store.RecoveredState;
@@ -44,6 +46,10 @@ final class LockTable implements Store {
     }
 
     @Override
+    public void checkSchema() {
+    }
+
+    @Override
     public RecoveredState recover() {
         throw new UnsupportedOperationException("only the lock");
     }
@@ -64,7 +70,7 @@ final class LockTable implements Store {
     }
 
     @Override
-    public List<long[]> messageSizes(int channelId, long fromSeq, int max) {
+    public List<MessageSize> messageSizes(int channelId, long fromSeq, int max) {
         throw new UnsupportedOperationException("only the lock");
     }
 
@@ -84,7 +90,7 @@ final class LockTable implements Store {
     }
 
     @Override
-    public long[] messagesUpTo(int channelId, long timestamp) {
+    public MessagesUpTo messagesUpTo(int channelId, long timestamp) {
         throw new UnsupportedOperationException("only the lock");
     }
 

@@ -1,7 +1,9 @@
 package io.stanee.store.jpa;
 
 import io.stanee.store.LockAttempt;
+import io.stanee.store.MessageSize;
 import io.stanee.store.MessageTotals;
+import io.stanee.store.MessagesUpTo;
 import io.stanee.store.RecoveredState;
 import io.stanee.store.Store;
 import io.stanee.store.StoreBatch;
@@ -50,6 +52,13 @@ public class JpaStore implements Store {
      */
     @Resource(name = "jdbc/stanee", lookup = "jdbc/stanee")
     private DataSource dataSource;
+
+    /** Outside a transaction: an empty embedded Derby database gets its schema here (DDL, committed at once). */
+    @Override
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public void checkSchema() {
+        SchemaGuard.verify(dataSource);
+    }
 
     @Override
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
@@ -147,14 +156,14 @@ public class JpaStore implements Store {
 
     @Override
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public List<long[]> messageSizes(int channelId, long fromSeq, int max) {
+    public List<MessageSize> messageSizes(int channelId, long fromSeq, int max) {
         return em.createQuery("SELECT m.seq, m.byteSize FROM MessageRow m WHERE m.channelId = :c AND m.seq >= :s "
                         + "ORDER BY m.seq", Object[].class)
                 .setParameter("c", channelId)
                 .setParameter("s", fromSeq)
                 .setMaxResults(max)
                 .getResultStream()
-                .map(row -> new long[]{((Number) row[0]).longValue(), ((Number) row[1]).longValue()})
+                .map(row -> new MessageSize(((Number) row[0]).longValue(), ((Number) row[1]).longValue()))
                 .toList();
     }
 
@@ -193,13 +202,13 @@ public class JpaStore implements Store {
 
     @Override
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public long[] messagesUpTo(int channelId, long timestamp) {
+    public MessagesUpTo messagesUpTo(int channelId, long timestamp) {
         Object[] row = em.createQuery("SELECT COUNT(m), MAX(m.seq), SUM(m.byteSize) FROM MessageRow m "
                         + "WHERE m.channelId = :c AND m.timestampNanos <= :t", Object[].class)
                 .setParameter("c", channelId)
                 .setParameter("t", timestamp)
                 .getSingleResult();
-        return new long[]{number(row[0]), number(row[1]), number(row[2])};
+        return new MessagesUpTo(number(row[0]), number(row[1]), number(row[2]));
     }
 
     private static long number(Object value) {

@@ -3,7 +3,9 @@ package io.stanee.store.memory;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.stanee.protocol.spb.ServerProtocol.SubState;
 import io.stanee.store.LockAttempt;
+import io.stanee.store.MessageSize;
 import io.stanee.store.MessageTotals;
+import io.stanee.store.MessagesUpTo;
 import io.stanee.store.RecoveredState;
 import io.stanee.store.Store;
 import io.stanee.store.StoreBatch;
@@ -72,6 +74,11 @@ public final class MemoryStore implements Store {
 
     /** How to take back each change of the batch being applied, the latest first. */
     private final Deque<Runnable> undo = new ArrayDeque<>();
+
+    /** Maps have no schema to check. */
+    @Override
+    public void checkSchema() {
+    }
 
     @Override
     public synchronized RecoveredState recover() {
@@ -300,9 +307,9 @@ public final class MemoryStore implements Store {
     }
 
     @Override
-    public synchronized List<long[]> messageSizes(int channelId, long fromSeq, int max) {
+    public synchronized List<MessageSize> messageSizes(int channelId, long fromSeq, int max) {
         return messages(channelId, fromSeq, max).stream()
-                .map(m -> new long[]{m.sequence(), m.data().length})
+                .map(m -> new MessageSize(m.sequence(), m.data().length))
                 .toList();
     }
 
@@ -331,7 +338,7 @@ public final class MemoryStore implements Store {
     }
 
     @Override
-    public synchronized long[] messagesUpTo(int channelId, long timestamp) {
+    public synchronized MessagesUpTo messagesUpTo(int channelId, long timestamp) {
         long count = 0;
         long maxSeq = 0;
         long bytes = 0;
@@ -342,7 +349,7 @@ public final class MemoryStore implements Store {
                 bytes += m.data().length;
             }
         }
-        return new long[]{count, maxSeq, bytes};
+        return new MessagesUpTo(count, maxSeq, bytes);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.stanee.protocol.pb.Protocol.MsgProto;
 import io.stanee.protocol.spb.ServerProtocol.SubState;
 import io.stanee.store.LockAttempt;
 import io.stanee.store.MessageTotals;
+import io.stanee.store.MessagesUpTo;
 import io.stanee.store.RecoveredState;
 import io.stanee.store.StoreBatch;
 import io.stanee.store.StoreException;
@@ -62,7 +63,7 @@ class MemoryStoreTest {
         assertEquals(50, page.size());
         assertEquals(101, page.get(0).sequence());
         assertArrayEquals(msg("orders", 150), page.get(49).data());
-        assertEquals(msg("orders", 7).length, store.messageSizes(1, 7, 1).get(0)[1]);
+        assertEquals(msg("orders", 7).length, store.messageSizes(1, 7, 1).get(0).bytes());
         assertEquals(1000, store.lastSequence(1));
 
         RecoveredState recovered = store.recover();
@@ -164,7 +165,7 @@ class MemoryStoreTest {
     void anExpiredChannelRemembersItsLastSequence() {
         apply(new StoreOp.InitServer("test-cluster", new byte[0]), new StoreOp.CreateChannel(1, "orders", 0, 0, 0),
                 new StoreOp.AddMessage(1, 1, 100, msg("orders", 1)), new StoreOp.AddMessage(1, 2, 200, msg("orders", 2)));
-        assertArrayEquals(new long[]{1, 1, msg("orders", 1).length}, store.messagesUpTo(1, 150));
+        assertEquals(new MessagesUpTo(1, 1, msg("orders", 1).length), store.messagesUpTo(1, 150));
         apply(new StoreOp.DeleteMessages(1, 2), new StoreOp.RememberLastSequence(1, 2));
 
         RecoveredState.Channel channel = store.recover().channels().get(0);
