@@ -9,6 +9,7 @@ import io.stanee.protocol.pb.Protocol.MsgProto;
 import io.stanee.protocol.spb.ServerProtocol.ClientInfo;
 import io.stanee.protocol.spb.ServerProtocol.SubState;
 import io.stanee.testing.LibertyServer;
+import io.stanee.testing.ServerView;
 import io.stanee.testing.StanClients;
 import io.stanee.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -166,7 +167,7 @@ class GoStoreCompatibilityIT {
         }
     }
 
-    private static List<Message> resume(String clientId, String durable, int count) throws Exception {
+    private List<Message> resume(String clientId, String durable, int count) throws Exception {
         try (StreamingConnection connection = StanClients.connect(clientId)) {
             BlockingQueue<Message> received = new LinkedBlockingQueue<>();
             connection.subscribe(CHANNEL, received::add, new SubscriptionOptions.Builder().durableName(durable)
@@ -177,8 +178,10 @@ class GoStoreCompatibilityIT {
                 assertTrue(message != null, "message " + (i + 1) + " of " + count);
                 messages.add(message);
             }
-            Thread.sleep(300);
-            assertEquals(null, received.poll(), "nothing more");
+            assertEquals(MESSAGES, messages.get(count - 1).getSequence(), "up to the channel's last message");
+            // its acks processed, nothing is pending: nothing more can come
+            new ServerView(liberty).awaitAcknowledged(CHANNEL, clientId);
+            assertTrue(received.isEmpty(), "nothing more: " + received);
             return messages;
         }
     }
