@@ -5,7 +5,6 @@ import io.stanee.protocol.pb.Protocol.MsgProto;
 import io.stanee.ra.OutboundMessage;
 import io.stanee.store.StoredMessage;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +37,8 @@ final class Delivery {
     void deliverAll(Batch batch) {
         try {
             for (Subscription sub : batch.subscriptionsToDeliver()) {
-                if (sub.isOnline() && state.subscriptionsByAckInbox.get(sub.ackInbox) == sub) {
-                    if (sub.newOnHold) {
+                if (sub.isOnline() && state.subscriptionsByAckInbox.get(sub.ackInbox()) == sub) {
+                    if (sub.newOnHold()) {
                         redeliverAllPending(sub, batch);
                     }
                     if (sub.group != null) {
@@ -57,8 +56,8 @@ final class Delivery {
 
     private void deliverToSubscription(Subscription sub, Batch batch) {
         Channel channel = sub.channel;
-        while (!sub.isStalled() && sub.lastSent < channel.last) {
-            StoredMessage message = message(channel, Math.max(sub.lastSent + 1, channel.first));
+        while (!sub.isStalled() && sub.lastSent() < channel.last()) {
+            StoredMessage message = message(channel, Math.max(sub.lastSent() + 1, channel.first()));
             if (message == null) {
                 return; // nothing stored at or after it (yet)
             }
@@ -67,31 +66,21 @@ final class Delivery {
     }
 
     private void deliverToGroup(QueueGroup group, Batch batch) {
-        Channel channel = group.members.isEmpty() ? null : group.members.get(0).channel;
-        while (channel != null && group.lastSent < channel.last && !group.allStalled()) {
-            StoredMessage message = message(channel, Math.max(group.lastSent + 1, channel.first));
+        Channel channel = group.hasMembers() ? group.anyMember().channel : null;
+        while (channel != null && group.lastSent() < channel.last() && !group.allStalled()) {
+            StoredMessage message = message(channel, Math.max(group.lastSent() + 1, channel.first()));
             if (message == null) {
                 return;
             }
             Subscription member = group.pickMember(m -> !state.failingHeartbeats(m));
-            long previous = group.lastSent;
-            group.lastSent = message.sequence();
-            batch.onRollback(() -> group.lastSent = previous);
+            group.sent(message.sequence(), batch);
             sendNew(member, message, batch);
         }
     }
 
     private void sendNew(Subscription sub, StoredMessage message, Batch batch) {
         long sequence = message.sequence();
-        long previousLastSent = sub.lastSent;
-        long previousExpiry = sub.nextExpiry;
-        sub.addPending(sequence, nanoClock.getAsLong() + sub.ackWaitNanos());
-        sub.lastSent = Math.max(sub.lastSent, sequence);
-        batch.onRollback(() -> {
-            sub.pending.remove(sequence);
-            sub.lastSent = previousLastSent;
-            sub.nextExpiry = previousExpiry;
-        });
+        sub.sent(sequence, nanoClock.getAsLong() + sub.ackWaitNanos(), batch);
         state.pendingWriter.sent(sub, sequence, batch);
         // the stored MsgProto is exactly what a first delivery carries (not redelivered, no count)
         publish(sub, message.data(), batch);
@@ -101,7 +90,7 @@ final class Delivery {
     void redeliverExpired(Batch batch) {
         long now = nanoClock.getAsLong();
         for (Subscription sub : List.copyOf(state.subscriptionsByAckInbox.values())) {
-            if (sub.pending.isEmpty() || sub.nextExpiry > now + EXPIRY_SLACK_NANOS) {
+            if (!sub.mayHaveExpired(now + EXPIRY_SLACK_NANOS)) {
                 continue;
             }
             if (sub.group == null && state.failingHeartbeats(sub)) {
@@ -113,7 +102,7 @@ final class Delivery {
 
     private void redeliverExpired(Subscription sub, long now, Batch batch) {
         long nextExpiry = Long.MAX_VALUE;
-        for (Map.Entry<Long, Long> entry : new ArrayList<>(sub.pending.entrySet())) {
+        for (Map.Entry<Long, Long> entry : sub.pendingEntries()) {
             long sequence = entry.getKey();
             long deadline = entry.getValue();
             StoredMessage message = null;
@@ -123,7 +112,7 @@ final class Delivery {
                 deadline = message == null ? now : timestampOf(message.data()) + sub.ackWaitNanos();
             }
             if (deadline > now + EXPIRY_SLACK_NANOS) {
-                setDeadline(sub, sequence, entry.getValue(), deadline, batch);
+                sub.newDeadline(sequence, deadline, batch);
                 nextExpiry = Math.min(nextExpiry, deadline);
                 continue;
             }
@@ -131,21 +120,18 @@ final class Delivery {
                 message = exactMessage(sub.channel, sequence);
             }
             Subscription target = redeliver(sub, sequence, message, deadline, batch);
-            if (target == sub && sub.pending.containsKey(sequence)) {
-                nextExpiry = Math.min(nextExpiry, sub.pending.get(sequence));
+            if (target == sub && sub.isPending(sequence)) {
+                nextExpiry = Math.min(nextExpiry, sub.deadlineOf(sequence));
             }
         }
-        long previousExpiry = sub.nextExpiry;
-        sub.nextExpiry = nextExpiry;
-        batch.onRollback(() -> sub.nextExpiry = previousExpiry);
+        sub.nextExpiry(nextExpiry, batch);
     }
 
     /** A resumed durable's pending messages go out again first, before anything new. */
     private void redeliverAllPending(Subscription sub, Batch batch) {
-        sub.newOnHold = false;
-        batch.onRollback(() -> sub.newOnHold = true);
+        sub.releaseHold(batch);
         long now = nanoClock.getAsLong();
-        for (Long sequence : new ArrayList<>(sub.pending.keySet())) {
+        for (long sequence : sub.pendingSequences()) {
             redeliver(sub, sequence, exactMessage(sub.channel, sequence), now, batch);
         }
     }
@@ -168,35 +154,21 @@ final class Delivery {
                 target = best;
             }
         }
-        Map<Long, Integer> counts = target.redeliveryCounts();
-        int count = counts.getOrDefault(sequence, 0) + 1;
-        counts.put(sequence, count);
-        batch.onRollback(() -> counts.put(sequence, count - 1));
+        int count = target.countRedelivery(sequence, batch);
         long newDeadline = Math.max(deadline, nanoClock.getAsLong() - sub.ackWaitNanos()) + target.ackWaitNanos();
         if (target == sub) {
-            setDeadline(sub, sequence, sub.pending.get(sequence), newDeadline, batch);
+            sub.newDeadline(sequence, newDeadline, batch);
         } else {
             subscriptions.acknowledge(sub, sequence, batch);
-            target.addPending(sequence, newDeadline);
-            Subscription moved = target;
-            batch.onRollback(() -> moved.pending.remove(sequence));
+            target.takeOver(sequence, newDeadline, batch);
             state.pendingWriter.sent(target, sequence, batch);
         }
         publish(target, redelivered(message.data(), count), batch);
         return target;
     }
 
-    private static void setDeadline(Subscription sub, long sequence, Long previous, long deadline, Batch batch) {
-        sub.pending.put(sequence, deadline);
-        batch.onRollback(() -> {
-            if (previous != null) {
-                sub.pending.put(sequence, previous);
-            }
-        });
-    }
-
     private void publish(Subscription sub, byte[] data, Batch batch) {
-        batch.deliver(OutboundMessage.publish(sub.inbox, data));
+        batch.deliver(OutboundMessage.publish(sub.inbox(), data));
         batch.afterCommit(() -> {
             state.stats.messagesOut.increment();
             state.stats.bytesOut.add(data.length);
@@ -217,14 +189,14 @@ final class Delivery {
      * leave a gap), or null if there is none.
      */
     private StoredMessage message(Channel channel, long sequence) {
-        if (sequence > channel.last) {
+        if (sequence > channel.last()) {
             return null;
         }
-        if (sequence < channel.first) {
-            sequence = channel.first; // removed by limits: the window may still hold it, the channel does not
+        if (sequence < channel.first()) {
+            sequence = channel.first(); // removed by limits: the window may still hold it, the channel does not
         }
         // the timestamp is not needed to send a message: left 0 rather than decoded for nothing
-        byte[] recent = channel.window.get(sequence);
+        byte[] recent = channel.recent(sequence);
         if (recent != null) {
             return new StoredMessage(sequence, 0, recent);
         }

@@ -38,7 +38,7 @@ final class LimitsEnforcer {
 
     /** At recovery: the store counts the channel's stored range in the background; its limits wait till then. */
     void countInBackground(Channel channel) {
-        channel.recoveredTotals = RecoveredTotals.count(state.store, channel.id, channel.first, channel.last);
+        channel.countingRecovered(RecoveredTotals.count(state.store, channel.id, channel.first(), channel.last()));
         beingCounted.add(channel);
     }
 
@@ -50,7 +50,7 @@ final class LimitsEnforcer {
     void addRecoveredTotals(Batch batch) {
         for (Iterator<Channel> it = beingCounted.iterator(); it.hasNext(); ) {
             Channel channel = it.next();
-            RecoveredTotals recovered = channel.recoveredTotals;
+            RecoveredTotals recovered = channel.recoveredTotals();
             if (!recovered.counting().isDone()) {
                 continue;
             }
@@ -60,16 +60,14 @@ final class LimitsEnforcer {
             } catch (ExecutionException e) {
                 LOG.warning("could not count the messages of channel " + ServerState.quote(channel.name)
                         + ", counting again: " + e.getCause());
-                channel.recoveredTotals = recovered.again(state.store, channel.id);
+                channel.countingRecovered(recovered.again(state.store, channel.id));
                 continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
             it.remove();
-            channel.count += totals.count();
-            channel.bytes += totals.bytes();
-            channel.recoveredTotals = null;
+            channel.addRecoveredTotals(totals);
             countedMessages += totals.count();
             countedBytes += totals.bytes();
             enforceSize(channel, batch);
@@ -87,14 +85,14 @@ final class LimitsEnforcer {
         }
         long maxMsgs = channel.limits.maxMsgs();
         long maxBytes = channel.limits.maxBytes();
-        long count = channel.count;
-        long bytes = channel.bytes;
-        long through = channel.first - 1;
+        long count = channel.count();
+        long bytes = channel.bytes();
+        long through = channel.first() - 1;
         List<MessageSize> sizes = List.of();
         int next = 0;
         while (count > 1 && ((maxMsgs > 0 && count > maxMsgs) || (maxBytes > 0 && bytes > maxBytes))) {
             long sequence = through + 1;
-            byte[] recent = channel.window.get(sequence);
+            byte[] recent = channel.recent(sequence);
             long size;
             if (recent != null) {
                 size = recent.length;
@@ -110,16 +108,15 @@ final class LimitsEnforcer {
             count--;
             bytes -= size;
         }
-        if (through < channel.first) {
+        if (through < channel.first()) {
             return;
         }
-        if (!channel.limitsWarned) {
-            channel.limitsWarned = true;
+        if (channel.firstLimitsWarning()) {
             LOG.warning(String.format("Reached limits for store %s (msgs=%d/%d bytes=%d/%d), dropping old messages "
-                    + "to make room for new ones", ServerState.quote(channel.name), channel.count, maxMsgs,
-                    channel.bytes, maxBytes));
+                    + "to make room for new ones", ServerState.quote(channel.name), channel.count(), maxMsgs,
+                    channel.bytes(), maxBytes));
         }
-        drop(channel, through, channel.count - count, channel.bytes - bytes, batch);
+        drop(channel, through, channel.count() - count, channel.bytes() - bytes, batch);
     }
 
     /** On the timer: messages older than the channel's max_age go (checked once a second per channel). */
@@ -128,15 +125,14 @@ final class LimitsEnforcer {
         for (Channel channel : state.channels.values()) {
             long maxAge = channel.limits.maxAgeNanos();
             if (maxAge <= 0 || channel.isEmpty() || !channel.totalsKnown()
-                    || now - channel.lastAgeCheck < CHECK_INTERVAL_NANOS) {
+                    || !channel.ageCheckDue(now, CHECK_INTERVAL_NANOS)) {
                 continue;
             }
-            channel.lastAgeCheck = now;
             MessagesUpTo expired = state.store.messagesUpTo(channel.id, now - maxAge);
             long count = expired.count();
             long through = expired.lastSequence();
-            if (count > 0 && through >= channel.first) {
-                if (through == channel.last) {
+            if (count > 0 && through >= channel.first()) {
+                if (through == channel.last()) {
                     // the channel becomes empty: its last sequence must survive a restart
                     batch.store(new StoreOp.RememberLastSequence(channel.id, through));
                 }
@@ -146,15 +142,7 @@ final class LimitsEnforcer {
     }
 
     private void drop(Channel channel, long through, long count, long bytes, Batch batch) {
-        long first = channel.first;
-        channel.first = through + 1;
-        channel.count -= count;
-        channel.bytes -= bytes;
-        batch.onRollback(() -> {
-            channel.first = first;
-            channel.count += count;
-            channel.bytes += bytes;
-        });
+        channel.dropThrough(through, count, bytes, batch);
         batch.store(new StoreOp.DeleteMessages(channel.id, through));
     }
 
@@ -164,7 +152,7 @@ final class LimitsEnforcer {
         List<Channel> inactive = new ArrayList<>();
         for (Channel channel : state.channels.values()) {
             long maxInactivity = channel.limits.maxInactivityNanos();
-            if (maxInactivity > 0 && now - channel.lastActivity >= maxInactivity
+            if (maxInactivity > 0 && now - channel.lastActivity() >= maxInactivity
                     && !channel.hasActiveSubscriptions()) {
                 inactive.add(channel);
             }
@@ -172,7 +160,7 @@ final class LimitsEnforcer {
         for (Channel channel : inactive) {
             LOG.info(() -> "Channel " + ServerState.quote(channel.name) + " has been inactive, deleting it");
             state.removeChannel(channel);
-            List<Subscription> offline = new ArrayList<>(channel.subscriptions);
+            List<Subscription> offline = List.copyOf(channel.subscriptions());
             for (Subscription sub : offline) {
                 if (sub.durable) {
                     state.durables.remove(sub.durableKey());

@@ -39,33 +39,33 @@ final class MonitorCopy {
     /** The Go server's order: online plain and durable subscriptions, offline durables, then queue groups. */
     private static ChannelView view(Channel channel) {
         List<SubscriptionView> subs = new ArrayList<>();
-        for (Subscription sub : channel.subscriptions) {
+        for (Subscription sub : channel.subscriptions()) {
             if (sub.isOnline()) {
                 subs.add(view(sub));
             }
         }
-        for (Subscription sub : channel.subscriptions) {
+        for (Subscription sub : channel.subscriptions()) {
             if (!sub.isOnline()) {
                 subs.add(view(sub));
             }
         }
-        for (QueueGroup group : channel.groups.values()) {
-            group.members.forEach(member -> subs.add(view(member)));
-            if (group.shadow != null) {
-                subs.add(view(group.shadow));
+        for (QueueGroup group : channel.groups()) {
+            group.members().forEach(member -> subs.add(view(member)));
+            if (group.shadow() != null) {
+                subs.add(view(group.shadow()));
             }
         }
-        boolean neverStored = channel.last == 0;
-        return new ChannelView(channel.name, channel.count, channel.bytes, neverStored ? 0 : channel.first,
-                channel.last, List.copyOf(subs));
+        boolean neverStored = channel.last() == 0;
+        return new ChannelView(channel.name, channel.count(), channel.bytes(), neverStored ? 0 : channel.first(),
+                channel.last(), List.copyOf(subs));
     }
 
     private static SubscriptionView view(Subscription sub) {
         boolean offline = !sub.isOnline();
-        return new SubscriptionView(sub.channel.name, offline ? nonNull(sub.storedClientId) : sub.clientId,
-                nonNull(sub.inbox), nonNull(sub.ackInbox), nonNull(sub.durableName),
-                sub.group == null ? "" : sub.group.name, sub.durable, offline, sub.maxInFlight, sub.ackWaitSeconds,
-                sub.lastSent, sub.pending.size(), sub.isStalled());
+        return new SubscriptionView(sub.channel.name, offline ? nonNull(sub.storedClientId()) : sub.clientId(),
+                nonNull(sub.inbox()), nonNull(sub.ackInbox()), nonNull(sub.durableName),
+                sub.group == null ? "" : sub.group.name, sub.durable, offline, sub.maxInFlight(),
+                sub.ackWaitSeconds(), sub.lastSent(), sub.pendingCount(), sub.isStalled());
     }
 
     private static String nonNull(String value) {

@@ -63,7 +63,7 @@ public record MonitorSnapshot(Instant taken, String clusterId, String serverId, 
     public int subscriptionCount() {
         int count = 0;
         for (ChannelView channel : channels) {
-            count += channel.subscriptions.size();
+            count += channel.subscriptions().size();
         }
         return count;
     }
@@ -79,7 +79,7 @@ public record MonitorSnapshot(Instant taken, String clusterId, String serverId, 
     public long totalBytes() {
         long total = 0;
         for (ChannelView channel : channels) {
-            total += channel.bytes;
+            total += channel.bytes();
         }
         return total;
     }

@@ -36,9 +36,7 @@ final class PendingStateWriter {
 
     void sent(Subscription sub, long sequence, Batch batch) {
         if (noCaching) {
-            long row = sub.nextRow++;
-            batch.onRollback(() -> sub.nextRow--);
-            batch.store(new StoreOp.AddPending(sub.id, row, sequence));
+            batch.store(new StoreOp.AddPending(sub.id, sub.takeRow(batch), sequence));
         } else {
             changed(sub, 1, batch);
         }
@@ -46,9 +44,9 @@ final class PendingStateWriter {
 
     void acknowledged(Subscription sub, long sequence, Batch batch) {
         if (noCaching) {
-            batch.store(new StoreOp.AckPending(sub.channel.id, sub.id, sequence, sequence >= sub.lastSent));
+            batch.store(new StoreOp.AckPending(sub.channel.id, sub.id, sequence, sequence >= sub.lastSent()));
         } else {
-            changed(sub, sequence > sub.lastSentAtFlush ? -1 : 1, batch);
+            changed(sub, sequence > sub.lastSentAtFlush() ? -1 : 1, batch);
         }
     }
 
@@ -57,15 +55,14 @@ final class PendingStateWriter {
         if (!wasDirty) {
             batch.onRollback(() -> dirty.remove(sub));
         }
-        sub.unwrittenChanges += unwritten;
-        batch.onRollback(() -> sub.unwrittenChanges -= unwritten);
+        sub.addUnwritten(unwritten, batch);
     }
 
     /** Writes the state of the dirty subscriptions whose flush delay passed or that changed a lot. */
     void flushDue(long now, Batch batch) {
         List<Subscription> due = new ArrayList<>();
         for (Subscription sub : dirty) {
-            if (now - sub.lastStateFlush >= FLUSH_DELAY_NANOS || sub.unwrittenChanges >= MAX_UNWRITTEN) {
+            if (sub.stateWriteDue(now, FLUSH_DELAY_NANOS, MAX_UNWRITTEN)) {
                 due.add(sub);
             }
         }
@@ -93,21 +90,8 @@ final class PendingStateWriter {
 
     private void flush(Subscription sub, long now, Batch batch) {
         dirty.remove(sub);
-        long row = sub.nextRow++;
-        int unwritten = sub.unwrittenChanges;
-        long lastFlush = sub.lastStateFlush;
-        long lastSentAtFlush = sub.lastSentAtFlush;
-        sub.unwrittenChanges = 0;
-        sub.lastStateFlush = now;
-        sub.lastSentAtFlush = sub.lastSent;
-        batch.onRollback(() -> {
-            dirty.add(sub);
-            sub.nextRow--;
-            sub.unwrittenChanges = unwritten;
-            sub.lastStateFlush = lastFlush;
-            sub.lastSentAtFlush = lastSentAtFlush;
-        });
-        batch.store(new StoreOp.ReplacePending(sub.channel.id, sub.id, row, sub.lastSent,
-                List.copyOf(sub.pending.keySet())));
+        batch.onRollback(() -> dirty.add(sub));
+        long row = sub.stateWritten(now, batch);
+        batch.store(new StoreOp.ReplacePending(sub.channel.id, sub.id, row, sub.lastSent(), sub.pendingSequences()));
     }
 }

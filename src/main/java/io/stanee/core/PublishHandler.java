@@ -12,6 +12,7 @@ import io.stanee.ra.OutboundMessage;
 import io.stanee.store.MessageSize;
 import io.stanee.store.StoreOp;
 
+import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
@@ -57,10 +58,10 @@ final class PublishHandler {
     }
 
     private void store(Channel channel, PubMsg pub, Batch batch) {
-        if (channel.lastUncertain) {
+        if (channel.lastUncertain()) {
             catchUpWithStore(channel);
         }
-        long sequence = channel.last + 1;
+        long sequence = channel.last() + 1;
         long timestamp = channel.timestampFor(nanoClock.getAsLong());
         byte[] data = MsgProto.newBuilder()
                 .setSequence(sequence)
@@ -70,28 +71,13 @@ final class PublishHandler {
                 .setTimestamp(timestamp)
                 .build()
                 .toByteArray();
-        long previousTimestamp = channel.lastTimestamp;
-        long previousActivity = channel.lastActivity;
-        channel.lastActivity = nanoClock.getAsLong();
-        channel.last = sequence;
-        channel.count++;
-        channel.bytes += data.length;
-        channel.lastTimestamp = timestamp;
-        channel.window.add(sequence, data);
-        batch.onRollback(() -> {
-            channel.window.removeNewest(sequence);
-            channel.last = sequence - 1;
-            channel.count--;
-            channel.bytes -= data.length;
-            channel.lastTimestamp = previousTimestamp;
-            channel.lastActivity = previousActivity;
-        });
+        channel.append(sequence, timestamp, data, nanoClock.getAsLong(), batch);
         batch.published(channel);
         batch.store(new StoreOp.AddMessage(channel.id, sequence, timestamp, data));
-        channel.subscriptions.forEach(batch::mayDeliver);
-        for (QueueGroup group : channel.groups.values()) {
-            if (!group.members.isEmpty()) {
-                batch.mayDeliver(group.members.get(0)); // delivery goes to the group, through any member
+        channel.subscriptions().forEach(batch::mayDeliver);
+        for (QueueGroup group : channel.groups()) {
+            if (group.hasMembers()) {
+                batch.mayDeliver(group.anyMember()); // delivery goes to the group, through any member
             }
         }
     }
@@ -103,17 +89,14 @@ final class PublishHandler {
      */
     private void catchUpWithStore(Channel channel) {
         long stored = state.store.lastSequence(channel.id);
-        if (stored > channel.last) {
-            long unknown = stored - channel.last;
+        List<MessageSize> committedAfterAll = List.of();
+        if (stored > channel.last()) {
+            long unknown = stored - channel.last();
             LOG.warning(() -> "channel " + channel.name + ": " + unknown + " message(s) of a failed batch were "
                     + "committed after all; continuing after sequence " + stored);
-            for (MessageSize size : state.store.messageSizes(channel.id, channel.last + 1, (int) unknown)) {
-                channel.count++;
-                channel.bytes += size.bytes();
-            }
-            channel.last = stored;
+            committedAfterAll = state.store.messageSizes(channel.id, channel.last() + 1, (int) unknown);
         }
-        channel.lastUncertain = false;
+        channel.caughtUp(stored, committedAfterAll);
     }
 
     /** With a connID (protocol 1) the client is known by it alone, so a replaced connection is refused. */

@@ -74,8 +74,7 @@ final class ServerState {
         }
         // not stored after all: its ID is free again, unless another channel has taken the next one since
         int id = earlier != null && earlier == maxChannelId ? earlier : ++maxChannelId;
-        Channel created = new Channel(id, name, channelLimits, 1, 0, settings.windowMessages());
-        created.lastActivity = now;
+        Channel created = new Channel(id, name, channelLimits, 1, 0, settings.windowMessages(), now);
         addChannel(created);
         batch.store(new StoreOp.CreateChannel(id, name, (int) Math.min(Integer.MAX_VALUE, channelLimits.maxMsgs()),
                 channelLimits.maxBytes(), channelLimits.maxAgeNanos()));
@@ -89,8 +88,8 @@ final class ServerState {
 
     /** A channel an uncertain batch created after all: taken back in with what that batch stored. */
     private Channel revive(int id, String name, ChannelLimits channelLimits, long now, Batch batch) {
-        Channel revived = new Channel(id, name, channelLimits, 1, store.lastSequence(id), settings.windowMessages());
-        revived.lastActivity = now;
+        Channel revived = new Channel(id, name, channelLimits, 1, store.lastSequence(id), settings.windowMessages(),
+                now);
         addChannel(revived);
         batch.onRollback(() -> removeChannel(revived));
         return revived;
@@ -127,8 +126,8 @@ final class ServerState {
 
     /** Makes an attached subscription reachable: acks by its ack inbox, and its client's list. */
     void goOnline(Subscription sub) {
-        subscriptionsByAckInbox.put(sub.ackInbox, sub);
-        Client client = clients.get(sub.clientId);
+        subscriptionsByAckInbox.put(sub.ackInbox(), sub);
+        Client client = clients.get(sub.clientId());
         if (client != null) {
             client.subscriptions.add(sub);
         }
@@ -136,8 +135,8 @@ final class ServerState {
 
     /** The reverse of {@link #goOnline}: the subscription's client is gone or closed it. */
     void goOffline(Subscription sub) {
-        subscriptionsByAckInbox.remove(sub.ackInbox);
-        Client client = clients.get(sub.clientId);
+        subscriptionsByAckInbox.remove(sub.ackInbox());
+        Client client = clients.get(sub.clientId());
         if (client != null) {
             client.subscriptions.remove(sub);
         }
@@ -145,7 +144,7 @@ final class ServerState {
 
     /** Whether the subscription's client currently fails its heartbeats (its redeliveries wait). */
     boolean failingHeartbeats(Subscription sub) {
-        Client client = clients.get(sub.clientId);
+        Client client = clients.get(sub.clientId());
         return client != null && client.failingHeartbeats();
     }
 

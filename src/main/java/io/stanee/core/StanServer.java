@@ -138,11 +138,10 @@ public final class StanServer {
         for (RecoveredState.Channel stored : recovered.channels()) {
             // limits come from the configuration of today, not from the stored row (as in the Go server)
             Channel channel = new Channel(stored.channelId(), stored.name(), state.limits.forChannel(stored.name()),
-                    stored.first(), stored.last(), state.settings.windowMessages());
+                    stored.first(), stored.last(), state.settings.windowMessages(), nanoClock.getAsLong());
             if (!channel.isEmpty()) {
                 limits.countInBackground(channel);
             }
-            channel.lastActivity = nanoClock.getAsLong();
             state.addChannel(channel);
             stored.subscriptions().forEach(sub -> subscriptionRecovery.restore(channel, sub));
         }
@@ -228,7 +227,7 @@ public final class StanServer {
      */
     private List<OutboundMessage> failed(Batch batch, List<InboundMessage> requests, RuntimeException e) {
         batch.rollback();
-        batch.publishedChannels().forEach(channel -> channel.lastUncertain = true);
+        batch.publishedChannels().forEach(Channel::markLastUncertain);
         state.stats.storeFailures.increment();
         boolean unavailable = StoreFailures.unavailable(e);
         if (requests.size() > 1 && !unavailable) {

@@ -52,7 +52,7 @@ final class SubscriptionHandler {
                     ? subscribePlain(channel, request, batch)
                     : joinGroup(channel, request, batch);
             // the reply goes out before the subscription's first message (replies precede deliveries)
-            batch.reply(subscriptionReply(message, sub.ackInbox, ""));
+            batch.reply(subscriptionReply(message, sub.ackInbox(), ""));
             batch.mayDeliver(sub);
         } catch (RequestRejected e) {
             batch.reply(subscriptionReply(message, "", e.getMessage()));
@@ -98,15 +98,12 @@ final class SubscriptionHandler {
             }
         }
         Subscription sub = create(channel, durableName, null, !durableName.isEmpty(), request, batch);
-        sub.lastSent = startingLastSent(channel, request);
-        channel.subscriptions.add(sub);
+        sub.startAfter(startingLastSent(channel, request));
+        channel.addSubscription(sub, batch);
         if (sub.durable) {
             state.durables.put(sub.durableKey(), sub);
+            batch.onRollback(() -> state.durables.remove(sub.durableKey()));
         }
-        batch.onRollback(() -> {
-            channel.subscriptions.remove(sub);
-            state.durables.remove(sub.durableKey());
-        });
         batch.store(new StoreOp.CreateSubscription(channel.id, sub.id, sub.toState(false).toByteArray()));
         return sub;
     }
@@ -114,26 +111,17 @@ final class SubscriptionHandler {
     private Subscription joinGroup(Channel channel, SubscriptionRequest request, Batch batch) {
         boolean durable = !request.getDurableName().isEmpty();
         String groupName = durable ? request.getDurableName() + ":" + request.getQGroup() : request.getQGroup();
-        QueueGroup group = channel.groups.get(groupName);
-        if (group != null && group.shadow != null) {
-            QueueGroup shadowed = group;
-            Subscription shadow = group.shadow;
-            group.shadow = null;
-            batch.onRollback(() -> shadowed.shadow = shadow);
-            return resume(shadow, request, batch);
+        QueueGroup group = channel.group(groupName);
+        if (group != null && group.shadow() != null) {
+            return resume(group.takeShadow(batch), request, batch);
         }
         if (group == null) {
             // only a new group takes the start position; members joining later share the group's position
-            QueueGroup created = new QueueGroup(groupName, durable, startingLastSent(channel, request));
-            channel.groups.put(groupName, created);
-            batch.onRollback(() -> channel.groups.remove(groupName));
-            group = created;
+            group = channel.openGroup(groupName, durable, startingLastSent(channel, request), batch);
         }
         Subscription sub = create(channel, "", group, durable, request, batch);
-        sub.lastSent = group.lastSent;
-        QueueGroup joined = group;
-        joined.members.add(sub);
-        batch.onRollback(() -> joined.members.remove(sub));
+        sub.startAfter(group.lastSent());
+        group.join(sub, batch);
         batch.store(new StoreOp.CreateSubscription(channel.id, sub.id, sub.toState(false).toByteArray()));
         return sub;
     }
@@ -162,40 +150,21 @@ final class SubscriptionHandler {
      * request's inbox, maxInFlight and ack wait; a new ack inbox; the start position is ignored.
      */
     private Subscription resume(Subscription sub, SubscriptionRequest request, Batch batch) {
-        String[] before = {sub.clientId, sub.storedClientId, sub.inbox, sub.ackInbox};
-        int beforeMaxInFlight = sub.maxInFlight;
-        int beforeAckWait = sub.ackWaitSeconds;
-        boolean beforeOnHold = sub.newOnHold;
-        sub.attach(request.getClientID(), request.getInbox(), state.newAckInbox(), request.getMaxInFlight(),
-                request.getAckWaitInSecs());
-        // redeliver what is pending first, flagged redelivered, then new messages
-        sub.newOnHold = !sub.pending.isEmpty();
+        sub.resume(request.getClientID(), request.getInbox(), state.newAckInbox(), request.getMaxInFlight(),
+                request.getAckWaitInSecs(), batch);
         if (sub.group != null) {
-            sub.group.members.add(sub);
-            sub.lastSent = Math.max(sub.lastSent, sub.group.lastSent);
+            sub.group.join(sub, batch);
         }
         state.goOnline(sub);
-        batch.onRollback(() -> {
-            state.goOffline(sub);
-            if (sub.group != null) {
-                sub.group.members.remove(sub);
-            }
-            sub.clientId = before[0];
-            sub.storedClientId = before[1];
-            sub.inbox = before[2];
-            sub.ackInbox = before[3];
-            sub.maxInFlight = beforeMaxInFlight;
-            sub.ackWaitSeconds = beforeAckWait;
-            sub.newOnHold = beforeOnHold;
-        });
+        batch.onRollback(() -> state.goOffline(sub));
         batch.store(new StoreOp.UpdateSubscription(sub.channel.id, sub.id, sub.toState(false).toByteArray()));
         return sub;
     }
 
     /** The sequence before the first one to deliver, from the start position (Go: setSubStartSequence). */
     private long startingLastSent(Channel channel, SubscriptionRequest request) {
-        long first = channel.first;
-        long last = channel.last;
+        long first = channel.first();
+        long last = channel.last();
         return switch (request.getStartPosition()) {
             case NewOnly -> last;
             case LastReceived -> last > 0 ? last - 1 : 0;
@@ -245,7 +214,7 @@ final class SubscriptionHandler {
             batch.reply(subscriptionReply(message, "", ProtocolErrors.INVALID_SUBSCRIPTION));
             return;
         }
-        if (!sub.clientId.equals(request.getClientID())) {
+        if (!sub.clientId().equals(request.getClientID())) {
             batch.reply(subscriptionReply(message, "", ProtocolErrors.UNKNOWN_CLIENT_ID));
             return;
         }
@@ -260,7 +229,7 @@ final class SubscriptionHandler {
             return byAckInbox;
         }
         for (Subscription sub : state.subscriptionsByAckInbox.values()) {
-            if (sub.channel == channel && sub.inbox.equals(inbox)) {
+            if (sub.channel == channel && sub.inbox().equals(inbox)) {
                 return sub;
             }
         }
@@ -279,9 +248,9 @@ final class SubscriptionHandler {
             return;
         }
         Subscription holder = sub;
-        if (!sub.pending.containsKey(ack.getSequence()) && sub.group != null) {
+        if (!sub.isPending(ack.getSequence()) && sub.group != null) {
             // the message may have moved to another member since (redelivery, a member that left)
-            holder = sub.group.members.stream().filter(m -> m.pending.containsKey(ack.getSequence()))
+            holder = sub.group.members().stream().filter(m -> m.isPending(ack.getSequence()))
                     .findFirst().orElse(sub);
         }
         acknowledge(holder, ack.getSequence(), batch);
@@ -289,17 +258,9 @@ final class SubscriptionHandler {
 
     /** Removes a sequence from the pending messages of a subscription (client acks and internal ones). */
     void acknowledge(Subscription sub, long sequence, Batch batch) {
-        Long deadline = sub.pending.remove(sequence);
-        if (deadline == null) {
+        if (!sub.acknowledge(sequence, batch)) {
             return; // unknown or already acknowledged: a no-op
         }
-        Integer redelivered = sub.redeliveryCounts().remove(sequence);
-        batch.onRollback(() -> {
-            sub.pending.put(sequence, deadline);
-            if (redelivered != null) {
-                sub.redeliveryCounts().put(sequence, redelivered);
-            }
-        });
         state.pendingWriter.acknowledged(sub, sequence, batch);
         batch.mayDeliver(sub);
     }

@@ -34,39 +34,31 @@ final class SubscriptionRecovery {
         boolean clientKnown = state.clients.containsKey(proto.getClientID());
         QueueGroup group = null;
         if (!proto.getQGroup().isEmpty()) {
-            group = channel.groups.computeIfAbsent(proto.getQGroup(),
-                    name -> new QueueGroup(name, proto.getIsDurable(), 0));
+            group = channel.restoreGroup(proto.getQGroup(), name -> new QueueGroup(name, proto.getIsDurable(), 0));
         } else if (!proto.getIsDurable() && !clientKnown) {
             return;
         }
+        boolean offline = group != null ? proto.getClientID().isEmpty() || !clientKnown
+                : proto.getIsClosed() || !clientKnown;
         Subscription sub = new Subscription(stored.subId(), channel, proto.getDurableName(), group,
                 proto.getIsDurable());
         sub.attach(proto.getClientID(), proto.getInbox(), proto.getAckInbox(), Math.max(1, proto.getMaxInFlight()),
                 Math.max(1, proto.getAckWaitInSecs()));
-        sub.lastSent = Math.max(proto.getLastSent(), stored.lastSent());
-        sub.lastSentAtFlush = sub.lastSent; // what was pending at the crash is written
-        sub.nextRow = stored.maxRow() + 1;
-        stored.pending().forEach(seq -> sub.addPending(seq, 0));
+        sub.recovered(Math.max(proto.getLastSent(), stored.lastSent()), stored.maxRow(), stored.pending(), offline);
         state.stats.subscriptions.incrementAndGet();
 
         if (group != null) {
-            group.lastSent = Math.max(group.lastSent, sub.lastSent);
-            if (proto.getClientID().isEmpty() || !clientKnown) {
-                sub.clientId = "";
-                group.shadow = sub;
-            } else {
-                group.members.add(sub);
+            group.restore(sub, offline); // an offline member keeps the durable group's state as its shadow
+            if (!offline) {
                 state.goOnline(sub);
             }
             return;
         }
-        channel.subscriptions.add(sub);
+        channel.restoreSubscription(sub);
         if (sub.durable) {
             state.durables.put(sub.durableKey(), sub);
         }
-        if (proto.getIsClosed() || !clientKnown) {
-            sub.clientId = "";
-        } else {
+        if (!offline) {
             state.goOnline(sub);
         }
     }

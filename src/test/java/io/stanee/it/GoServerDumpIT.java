@@ -122,8 +122,8 @@ class GoServerDumpIT {
                     + ")");
             messages.add(message);
         }
-        assertTrue(messages.stream().anyMatch(m -> m.getSequence() == view.lastSequence(channel)),
-                "the channel's last message came");
+        long last = view.lastSequence(channel);
+        assertTrue(messages.stream().anyMatch(m -> m.getSequence() == last), "the channel's last message came");
         return messages;
     }
 
