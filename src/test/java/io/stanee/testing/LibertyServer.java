@@ -24,7 +24,7 @@ public final class LibertyServer {
 
     private static final String BUILT = "stanee";
     private static final String TEST_MARKER = "# set by the tests";
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(120);
 
     private final Path wlp;
