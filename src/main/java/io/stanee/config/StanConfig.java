@@ -103,6 +103,11 @@ public class StanConfig {
         };
     }
 
+    /** {@code replace_durable}: a durable registered again while online replaces the current registration. */
+    @Inject
+    @ConfigProperty(name = "stan.replace_durable", defaultValue = "false")
+    boolean replaceDurable;
+
     /** The validated settings; the Go server's error strings for bad values. */
     public ServerSettings settings() {
         requireNonNegative(maxChannels, "max channels limit cannot be negative (%d)");
@@ -137,7 +142,8 @@ public class StanConfig {
                     + "stan.channels.<channel>.<limit> properties list the channels this server owns)");
         }
         return new ServerSettings(clusterId, discoverPrefix, maxChannels, limits, perChannel, interval, timeout,
-                heartbeatFailCount, noCaching, windowMessages, ftGroup.map(String::trim).orElse(""), partitioning);
+                heartbeatFailCount, noCaching, windowMessages, ftGroup.map(String::trim).orElse(""), partitioning,
+                replaceDurable);
     }
 
     private static void requireNonNegative(long value, String format) {

@@ -20,11 +20,23 @@ import java.util.Map;
  * @param ftGroup {@code ft_group}: the fault-tolerance group this server is a member of, or "" for none
  * @param partitioning {@code partitioning}: serve only the channels of {@code perChannel}, beside other servers
  *                     of the cluster ID that serve the others
+ * @param replaceDurable {@code replace_durable}: a durable registered again while online replaces the current
+ *                       registration (closed as by its client, then resumed) instead of the duplicate error
  */
 public record ServerSettings(String clusterId, String discoverPrefix, int maxChannels, ChannelLimits limits,
                              Map<String, ChannelLimits.Override> perChannel, Duration heartbeatInterval,
                              Duration heartbeatTimeout, int heartbeatFailCount, boolean noCaching,
-                             int windowMessages, String ftGroup, boolean partitioning) {
+                             int windowMessages, String ftGroup, boolean partitioning,
+                             boolean replaceDurable) {
+
+    /** Without {@code replace_durable} (the Go default: a duplicate durable registration is an error). */
+    public ServerSettings(String clusterId, String discoverPrefix, int maxChannels, ChannelLimits limits,
+                          Map<String, ChannelLimits.Override> perChannel, Duration heartbeatInterval,
+                          Duration heartbeatTimeout, int heartbeatFailCount, boolean noCaching,
+                          int windowMessages, String ftGroup, boolean partitioning) {
+        this(clusterId, discoverPrefix, maxChannels, limits, perChannel, heartbeatInterval, heartbeatTimeout,
+                heartbeatFailCount, noCaching, windowMessages, ftGroup, partitioning, false);
+    }
 
     public boolean faultTolerant() {
         return !ftGroup.isEmpty();

@@ -92,7 +92,12 @@ final class SubscriptionHandler {
                     Subscription.durableKey(request.getClientID(), channel.name, durableName));
             if (existing != null) {
                 if (existing.isOnline()) {
-                    throw new RequestRejected(ProtocolErrors.DUPLICATE_DURABLE);
+                    if (!state.settings.replaceDurable()) {
+                        throw new RequestRejected(ProtocolErrors.DUPLICATE_DURABLE);
+                    }
+                    // replace_durable (Go: closeDurableIfDuplicate): closed as its client would close it, so the
+                    // new registration resumes it with its position and pending messages
+                    closer.close(existing, false, batch);
                 }
                 return resume(existing, request, batch);
             }
