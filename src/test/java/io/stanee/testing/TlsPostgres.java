@@ -220,7 +220,9 @@ public final class TlsPostgres implements AutoCloseable {
         if (lines.isEmpty() || !lines.get(0).trim().matches("\\d+")) {
             return Optional.empty();
         }
-        return ProcessHandle.of(Long.parseLong(lines.get(0).trim())).filter(ProcessHandle::isAlive);
+        // the PID of an earlier run may have been reused since: only a postgres is ours
+        return ProcessHandle.of(Long.parseLong(lines.get(0).trim())).filter(ProcessHandle::isAlive)
+                .filter(process -> process.info().command().orElse("").endsWith("postgres"));
     }
 
     private static void asPostgres(Duration timeout, String program, String... arguments)
