@@ -35,7 +35,7 @@ final class NatsActivation implements Work {
 
     private static final Logger LOG = Logger.getLogger(NatsActivation.class.getName());
 
-    record Settings(String serverUrl, String connectionName, int maxBatchSize, int queueCapacity,
+    record Settings(NatsConnectionSpec connection, int maxBatchSize, int queueCapacity,
                     Duration reconnectWait, Duration timerInterval) {
     }
 
@@ -92,23 +92,28 @@ final class NatsActivation implements Work {
     }
 
     private boolean connect() throws InterruptedException {
-        Options options = new Options.Builder()
-                .servers(settings.serverUrl().split(","))
-                .connectionName(settings.connectionName())
-                .maxReconnects(-1)
-                .reconnectWait(settings.reconnectWait())
-                .connectionListener(this::connectionEvent)
-                .build();
         long backoff = 250;
+        String lastFailure = null;
         while (!released) {
             try {
+                Options options = settings.connection().options()
+                        .maxReconnects(-1)
+                        .reconnectWait(settings.reconnectWait())
+                        .connectionListener(this::connectionEvent)
+                        .build();
                 connection = Nats.connect(options);
                 connected = true;
-                LOG.info(() -> "connected to NATS at " + connection.getConnectedUrl());
+                LOG.info(() -> "connected to NATS at " + RedactedUrls.redact(connection.getConnectedUrl()));
                 return true;
-            } catch (IOException e) {
-                LOG.warning(() -> "NATS not reachable at " + settings.serverUrl() + " (" + e.getMessage()
-                        + "), retrying");
+            } catch (IOException | NatsSettingsException e) {
+                // said once at WARNING while it stays the same: a wrong secret must not flood the log
+                String failure = settings.connection().explain(e);
+                if (!failure.equals(lastFailure)) {
+                    LOG.warning(() -> failure + "; retrying");
+                    lastFailure = failure;
+                } else {
+                    LOG.fine(() -> failure + "; retrying");
+                }
                 Thread.sleep(backoff);
                 backoff = Math.min(backoff * 2, 5000);
             }

@@ -26,6 +26,19 @@ public class NatsResourceAdapter implements ResourceAdapter {
 
     private String serverUrl = "nats://127.0.0.1:4222";
     private String connectionName = "stan-ee";
+    private String user;
+    private String password;
+    private String token;
+    private String nkeySeedFile;
+    private String credentials;
+    private Boolean secure = Boolean.FALSE;
+    private String tlsClientCert;
+    private String tlsClientKey;
+    private String tlsClientCacert;
+    private String tlsKeystore;
+    private String tlsKeystorePassword;
+    private String tlsTruststore;
+    private String tlsTruststorePassword;
     private WorkManager workManager;
     private final Map<MessageEndpointFactory, NatsActivation> activations = new ConcurrentHashMap<>();
 
@@ -46,10 +59,127 @@ public class NatsResourceAdapter implements ResourceAdapter {
         this.connectionName = connectionName;
     }
 
+    // the identity and TLS material of the connection; ra.xml marks the secrets confidential, so Liberty hands
+    // them over decoded ({xor}/{aes} as securityUtility encodes them) and never shows them
+
+    public String getUser() {
+        return user;
+    }
+
+    public void setUser(String user) {
+        this.user = user;
+    }
+
+    public String getPassword() {
+        return password;
+    }
+
+    public void setPassword(String password) {
+        this.password = password;
+    }
+
+    public String getToken() {
+        return token;
+    }
+
+    public void setToken(String token) {
+        this.token = token;
+    }
+
+    public String getNkeySeedFile() {
+        return nkeySeedFile;
+    }
+
+    public void setNkeySeedFile(String nkeySeedFile) {
+        this.nkeySeedFile = nkeySeedFile;
+    }
+
+    public String getCredentials() {
+        return credentials;
+    }
+
+    public void setCredentials(String credentials) {
+        this.credentials = credentials;
+    }
+
+    public Boolean getSecure() {
+        return secure;
+    }
+
+    public void setSecure(Boolean secure) {
+        this.secure = secure;
+    }
+
+    public String getTlsClientCert() {
+        return tlsClientCert;
+    }
+
+    public void setTlsClientCert(String tlsClientCert) {
+        this.tlsClientCert = tlsClientCert;
+    }
+
+    public String getTlsClientKey() {
+        return tlsClientKey;
+    }
+
+    public void setTlsClientKey(String tlsClientKey) {
+        this.tlsClientKey = tlsClientKey;
+    }
+
+    public String getTlsClientCacert() {
+        return tlsClientCacert;
+    }
+
+    public void setTlsClientCacert(String tlsClientCacert) {
+        this.tlsClientCacert = tlsClientCacert;
+    }
+
+    public String getTlsKeystore() {
+        return tlsKeystore;
+    }
+
+    public void setTlsKeystore(String tlsKeystore) {
+        this.tlsKeystore = tlsKeystore;
+    }
+
+    public String getTlsKeystorePassword() {
+        return tlsKeystorePassword;
+    }
+
+    public void setTlsKeystorePassword(String tlsKeystorePassword) {
+        this.tlsKeystorePassword = tlsKeystorePassword;
+    }
+
+    public String getTlsTruststore() {
+        return tlsTruststore;
+    }
+
+    public void setTlsTruststore(String tlsTruststore) {
+        this.tlsTruststore = tlsTruststore;
+    }
+
+    public String getTlsTruststorePassword() {
+        return tlsTruststorePassword;
+    }
+
+    public void setTlsTruststorePassword(String tlsTruststorePassword) {
+        this.tlsTruststorePassword = tlsTruststorePassword;
+    }
+
+    /** Everything the connection needs, as set in server.xml. */
+    NatsConnectionSpec connectionSpec() {
+        return new NatsConnectionSpec(serverUrl, connectionName,
+                new NatsSecrets(user, password, token, nkeySeedFile, credentials),
+                new NatsTlsFiles(Boolean.TRUE.equals(secure), tlsClientCert, tlsClientKey, tlsClientCacert,
+                        tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword));
+    }
+
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
         workManager = context.getWorkManager();
-        LOG.info(() -> "NATS resource adapter started for " + serverUrl);
+        NatsConnectionSpec spec = connectionSpec();
+        LOG.info(() -> "NATS resource adapter started for " + spec.redactedServers() + " (credentials: "
+                + orNone(spec.secrets().optionsInUse()) + "; TLS: " + orNone(spec.tls().optionsInUse()) + ")");
     }
 
     @Override
@@ -64,7 +194,7 @@ public class NatsResourceAdapter implements ResourceAdapter {
             throw new NotSupportedException("unsupported activation spec " + spec.getClass().getName());
         }
         NatsActivation activation = new NatsActivation(
-                new NatsActivation.Settings(serverUrl, connectionName, natsSpec.getMaxBatchSize(),
+                new NatsActivation.Settings(connectionSpec(), natsSpec.getMaxBatchSize(),
                         natsSpec.getQueueCapacity(), Duration.ofMillis(250),
                         Duration.ofMillis(natsSpec.getTimerIntervalMillis())),
                 factory);
@@ -84,6 +214,10 @@ public class NatsResourceAdapter implements ResourceAdapter {
         if (activation != null) {
             activation.release();
         }
+    }
+
+    private static String orNone(String options) {
+        return options.isEmpty() ? "none" : options;
     }
 
     @Override
