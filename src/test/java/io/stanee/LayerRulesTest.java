@@ -70,6 +70,12 @@ class LayerRulesTest {
             .because("the memory store runs without a container");
 
     @ArchTest
+    static final ArchRule encryptionWrapsAnyStore = noClasses().that().resideInAPackage("io.stanee.store.crypto..")
+            .should().dependOnClassesThat().resideInAnyPackage("jakarta..", "io.stanee.store.jpa..",
+                    "io.stanee.store.memory..")
+            .because("the encrypting store wraps any store through the contract, as Go's CryptoStore does");
+
+    @ArchTest
     static final ArchRule toolsAreOnlyAClient = noClasses().that().resideInAPackage("io.stanee.tools..")
             .should().dependOnClassesThat().resideInAnyPackage("io.stanee.core..", "io.stanee.store..",
                     "io.stanee.endpoint..", "io.stanee.monitor..", "io.stanee.config..", "io.stanee.ra..")
