@@ -5,7 +5,9 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.stanee.protocol.pb.Protocol.MsgProto;
 import io.stanee.store.IncompatibleStoreException;
 import io.stanee.store.LockAttempt;
+import io.stanee.store.MessageSize;
 import io.stanee.store.MessageTotals;
+import io.stanee.store.MessagesUpTo;
 import io.stanee.store.RecoveredState;
 import io.stanee.store.Store;
 import io.stanee.store.StoreBatch;
@@ -152,12 +154,17 @@ public final class EncryptedStore implements Store {
     }
 
     @Override
+    public void checkSchema() {
+        store.checkSchema();
+    }
+
+    @Override
     public boolean purgeDeletedChannel(int channelId) {
         return store.purgeDeletedChannel(channelId);
     }
 
     @Override
-    public List<long[]> messageSizes(int channelId, long fromSeq, int max) {
+    public List<MessageSize> messageSizes(int channelId, long fromSeq, int max) {
         return store.messageSizes(channelId, fromSeq, max);
     }
 
@@ -177,7 +184,7 @@ public final class EncryptedStore implements Store {
     }
 
     @Override
-    public long[] messagesUpTo(int channelId, long timestamp) {
+    public MessagesUpTo messagesUpTo(int channelId, long timestamp) {
         return store.messagesUpTo(channelId, timestamp);
     }
 
