@@ -108,6 +108,30 @@ public class StanConfig {
     @ConfigProperty(name = "stan.replace_durable", defaultValue = "false")
     boolean replaceDurable;
 
+    /** {@code encrypt}: store message payloads encrypted (Go's {@code Encrypt}). */
+    @Inject
+    @ConfigProperty(name = "stan.encrypt", defaultValue = "false")
+    boolean encrypt;
+
+    /** {@code encryption_cipher}: AES or CHACHA; unset picks as Go does (AES on Intel, CHACHA elsewhere). */
+    @Inject
+    @ConfigProperty(name = "stan.encryption_cipher")
+    Optional<String> encryptionCipher;
+
+    /** {@code encryption_key}; the environment variable {@code NATS_STREAMING_ENCRYPTION_KEY} wins over it. */
+    @Inject
+    @ConfigProperty(name = "stan.encryption_key")
+    Optional<String> encryptionKey;
+
+    /**
+     * The store encryption options. The Go server's environment variable is read through MicroProfile Config
+     * too: a process environment variable (Liberty's {@code server.env}) or a variable of the same name.
+     */
+    public EncryptionOptions encryption() {
+        return new EncryptionOptions(encrypt, encryptionCipher.orElse(""), encryptionKey.orElse(null),
+                config.getOptionalValue("NATS_STREAMING_ENCRYPTION_KEY", String.class).orElse(null));
+    }
+
     /** The validated settings; the Go server's error strings for bad values. */
     public ServerSettings settings() {
         requireNonNegative(maxChannels, "max channels limit cannot be negative (%d)");

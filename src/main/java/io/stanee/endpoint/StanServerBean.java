@@ -1,5 +1,6 @@
 package io.stanee.endpoint;
 
+import io.stanee.config.EncryptionOptions;
 import io.stanee.config.StanConfig;
 import io.stanee.core.ServerStats;
 import io.stanee.core.ServerRole;
@@ -7,6 +8,7 @@ import io.stanee.core.StanInstance;
 import io.stanee.store.IncompatibleStoreException;
 import io.stanee.store.Store;
 import io.stanee.store.StoreException;
+import io.stanee.store.crypto.StoreEncryption;
 import io.stanee.store.memory.MemoryStore;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -61,7 +63,10 @@ public class StanServerBean {
         } else {
             store = sqlStore;
         }
-        instance = new StanInstance(config.settings(), store, StanServerBean::nowNanos);
+        EncryptionOptions encryption = config.encryption();
+        Store served = StoreEncryption.wrap(store, encryption.encrypt(), encryption.cipher(), encryption.key(),
+                encryption.environmentKey());
+        instance = new StanInstance(config.settings(), served, StanServerBean::nowNanos);
         try {
             verifySchema();
         } catch (IncompatibleStoreException e) {
