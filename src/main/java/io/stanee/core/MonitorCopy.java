@@ -57,7 +57,7 @@ final class MonitorCopy {
         }
         boolean neverStored = channel.last() == 0;
         return new ChannelView(channel.name, channel.count(), channel.bytes(), neverStored ? 0 : channel.first(),
-                channel.last(), List.copyOf(subs));
+                channel.last(), List.copyOf(subs), channel.id);
     }
 
     private static SubscriptionView view(Subscription sub) {

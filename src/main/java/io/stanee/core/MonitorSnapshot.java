@@ -28,10 +28,11 @@ public record MonitorSnapshot(Instant taken, String clusterId, String serverId, 
 
     /**
      * A channel: the Go server's {@code Channelz}. First and last sequence are 0 while nothing was ever stored
-     * (the Go SQL store's values for a new channel).
+     * (the Go SQL store's values for a new channel). {@code storeId} is its id in the store, not shown by Go's
+     * endpoints: stan-ee's own {@code /streaming/msgsz} reads the channel's stored messages with it.
      */
     public record ChannelView(String name, long msgs, long bytes, long firstSeq, long lastSeq,
-                              List<SubscriptionView> subscriptions) {
+                              List<SubscriptionView> subscriptions, int storeId) {
     }
 
     /**

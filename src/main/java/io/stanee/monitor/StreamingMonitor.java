@@ -365,7 +365,7 @@ public class StreamingMonitor extends HttpServlet {
     }
 
     /** natsd.ResponseHandler: JSON, or JSONP when the request names a callback. */
-    private static void json(HttpServletRequest request, HttpServletResponse response, JsonObject content)
+    static void json(HttpServletRequest request, HttpServletResponse response, JsonObject content)
             throws IOException {
         String body = GoJson.indent(content);
         String callback = request.getParameter("callback");
@@ -378,7 +378,7 @@ public class StreamingMonitor extends HttpServlet {
     }
 
     /** Go's http.Error. */
-    private static void httpError(HttpServletResponse response, int status, String message) throws IOException {
+    static void httpError(HttpServletResponse response, int status, String message) throws IOException {
         response.setHeader("X-Content-Type-Options", "nosniff");
         send(response, status, "text/plain; charset=utf-8", message + "\n");
     }

@@ -1,0 +1,187 @@
+package io.stanee.it;
+
+import io.nats.streaming.Options;
+import io.nats.streaming.StreamingConnection;
+import io.nats.streaming.SubscriptionOptions;
+import io.stanee.testing.LibertyServer;
+import io.stanee.testing.NatsServer;
+import io.stanee.testing.StanClients;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * stan-ee's own {@code /streaming/msgsz}, which the web console's message view reads, against the real server:
+ * a scenario made with the official Java STAN client (two channels, a text one and a binary one, and a durable
+ * subscription with unacknowledged messages). On its own NATS (4372), Liberty server stanee-h2 (9102) and
+ * embedded Derby.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleIT {
+
+    private static final int HTTP_PORT = 9102;
+    /** Bytes no UTF-8 decoder accepts (0xff, a lone continuation byte 0x80), with a NUL: not text. */
+    private static final byte[][] SENSOR_READINGS = {
+            {0x00, (byte) 0xff, 0x10, (byte) 0x80},
+            {0x01, 0x02, (byte) 0xfe, 0x7f},
+            {(byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef},
+    };
+
+    private final NatsServer nats = new NatsServer(4372);
+    private LibertyServer liberty;
+    private StreamingConnection publisher;
+    private StreamingConnection auditor;
+
+    @BeforeAll
+    void start() throws Exception {
+        nats.start();
+        liberty = LibertyServer.another("stanee-h2", HTTP_PORT);
+        liberty.deleteDerbyDatabase();
+        liberty.configure(Map.of(
+                "stan.db", "derby",
+                "stan.derby.dir", liberty.derbyDirectory().toString(),
+                "stan.nats_server", nats.url())).start();
+
+        publisher = connect("console-pub");
+        for (int i = 1; i <= 5; i++) {
+            publisher.publish("orders", ("order " + i).getBytes(StandardCharsets.UTF_8));
+        }
+        for (byte[] reading : SENSOR_READINGS) {
+            publisher.publish("sensors", reading);
+        }
+        // a durable subscriber that never acks: with 2 in flight at most it holds 2 pending and stalls
+        auditor = connect("console-sub");
+        CountDownLatch received = new CountDownLatch(2);
+        auditor.subscribe("orders", message -> received.countDown(), new SubscriptionOptions.Builder()
+                .durableName("audit").deliverAllAvailable().manualAcks().maxInFlight(2)
+                .ackWait(Duration.ofSeconds(60)).build());
+        assertTrue(received.await(15, TimeUnit.SECONDS), "the durable got its first two messages");
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        for (StreamingConnection connection : new StreamingConnection[] {auditor, publisher}) {
+            if (connection != null) {
+                connection.close();
+            }
+        }
+        if (liberty != null) {
+            liberty.stop();
+        }
+        nats.close();
+    }
+
+    private StreamingConnection connect(String clientId) throws Exception {
+        return StanClients.connect(clientId, (Options.Builder options) -> options.natsUrl(nats.url()));
+    }
+
+    // ---- stan-ee's /streaming/msgsz, read as the console reads it ----
+
+    @Test
+    @Order(1)
+    void msgszAnswersTheNewestMessagesOfAChannel() throws Exception {
+        HttpResponse<String> answer = get("/streaming/msgsz?channel=orders&last=3");
+        assertEquals(200, answer.statusCode(), answer.body());
+        assertEquals("application/json", answer.headers().firstValue("Content-Type").orElse(""));
+        JsonObject msgsz = parse(answer.body());
+        assertEquals("test-cluster", msgsz.getString("cluster_id"));
+        assertEquals("orders", msgsz.getString("name"));
+        assertEquals(5, msgsz.getJsonNumber("msgs").longValue());
+        assertEquals(1, msgsz.getJsonNumber("first_seq").longValue());
+        assertEquals(5, msgsz.getJsonNumber("last_seq").longValue());
+        assertEquals(3, msgsz.getInt("last"));
+        assertEquals(3, msgsz.getInt("count"));
+        JsonArray messages = msgsz.getJsonArray("messages");
+        OffsetDateTime now = OffsetDateTime.now();
+        List<String> payloads = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            JsonObject message = messages.getJsonObject(i);
+            assertEquals(3 + i, message.getJsonNumber("sequence").longValue(), "oldest first: " + messages);
+            assertEquals("orders", message.getString("subject"));
+            OffsetDateTime stamped = OffsetDateTime.parse(message.getString("timestamp"));
+            assertTrue(stamped.isAfter(now.minusMinutes(5)) && !stamped.isAfter(now.plusSeconds(5)),
+                    "stamped by this test's publish: " + message);
+            byte[] data = Base64.getDecoder().decode(message.getString("data"));
+            assertEquals(data.length, message.getInt("size"));
+            payloads.add(new String(data, StandardCharsets.UTF_8));
+        }
+        assertEquals(List.of("order 3", "order 4", "order 5"), payloads);
+    }
+
+    @Test
+    @Order(2)
+    void msgszCarriesBinaryPayloadsExactly() throws Exception {
+        JsonObject msgsz = parse(get("/streaming/msgsz?channel=sensors").body());
+        assertEquals(10, msgsz.getInt("last"), "the default");
+        assertEquals(3, msgsz.getInt("count"), "all the channel has, fewer than asked for");
+        for (int i = 0; i < SENSOR_READINGS.length; i++) {
+            assertArrayEquals(SENSOR_READINGS[i],
+                    Base64.getDecoder().decode(msgsz.getJsonArray("messages").getJsonObject(i).getString("data")));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void msgszIsBoundedAndRefusesWhatItCannotAnswer() throws Exception {
+        assertEquals(100, parse(get("/streaming/msgsz?channel=orders&last=100000").body()).getInt("last"));
+
+        HttpResponse<String> unknown = get("/streaming/msgsz?channel=nope");
+        assertEquals(404, unknown.statusCode());
+        assertEquals("Channel nope not found\n", unknown.body(), "the words of channelsz for an unknown channel");
+        // the premise: channelsz says the same of that channel
+        assertEquals(404, get("/streaming/channelsz?channel=nope").statusCode());
+
+        HttpResponse<String> none = get("/streaming/msgsz");
+        assertEquals(400, none.statusCode());
+        assertTrue(none.body().startsWith("channel is required"), none.body());
+
+        HttpResponse<String> jsonp = get("/streaming/msgsz?channel=sensors&last=1&callback=cb");
+        assertEquals("application/javascript", jsonp.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(jsonp.body().startsWith("cb({") && jsonp.body().endsWith("})"), jsonp.body());
+    }
+
+    private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP_PORT + path))
+                .timeout(Duration.ofSeconds(10)).build();
+        try {
+            return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                    .sendAsync(request, HttpResponse.BodyHandlers.ofString()).get(15, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("GET " + path + ": " + e, e);
+        }
+    }
+
+    private static JsonObject parse(String json) {
+        try (var reader = Json.createReader(new StringReader(json))) {
+            return reader.readObject();
+        }
+    }
+}
