@@ -3,6 +3,7 @@ package io.stanee.it;
 import io.nats.streaming.Options;
 import io.nats.streaming.StreamingConnection;
 import io.nats.streaming.SubscriptionOptions;
+import io.stanee.testing.HeadlessChromium;
 import io.stanee.testing.LibertyServer;
 import io.stanee.testing.NatsServer;
 import io.stanee.testing.StanClients;
@@ -16,6 +17,15 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedCondition;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -24,10 +34,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -38,17 +52,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * stan-ee's own {@code /streaming/msgsz}, which the web console's message view reads, against the real server:
- * a scenario made with the official Java STAN client (two channels, a text one and a binary one, and a durable
- * subscription with unacknowledged messages). On its own NATS (4372), Liberty server stanee-h2 (9102) and
- * embedded Derby.
+ * The web console at /console/ in a real browser (Debian's headless chromium through Selenium), reading a
+ * scenario made with the official Java STAN client: two channels, a text one and a binary one, a durable
+ * subscription with unacknowledged messages that stalls it. First stan-ee's own {@code /streaming/msgsz}
+ * endpoint that the console's message view reads, then what a user sees on the page, then that the page follows
+ * more publishes by itself. On its own NATS (4372), Liberty server stanee-h2 (9102) and embedded Derby.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleIT {
 
     private static final int HTTP_PORT = 9102;
-    /** Bytes no UTF-8 decoder accepts (0xff, a lone continuation byte 0x80), with a NUL: not text. */
+    private static final Duration UI_WAIT = Duration.ofSeconds(20);
+    /** An element's text as the user sees it, or null when there is no such element. */
+    private static final String SHOWN_TEXT =
+            "const e = document.querySelector(arguments[0]); return e ? e.innerText.trim() : null;";
+    /** Bytes no UTF-8 decoder accepts (0xff, a lone continuation byte 0x80), with a NUL: the console shows hex. */
     private static final byte[][] SENSOR_READINGS = {
             {0x00, (byte) 0xff, 0x10, (byte) 0x80},
             {0x01, 0x02, (byte) 0xfe, 0x7f},
@@ -168,6 +187,128 @@ class ConsoleIT {
         assertTrue(jsonp.body().startsWith("cb({") && jsonp.body().endsWith("})"), jsonp.body());
     }
 
+    // ---- the console in the browser ----
+
+    @Test
+    @Order(4)
+    void theConsoleShowsTheServerAndFollowsItLive() throws Exception {
+        assertEquals(200, get("/webjars/uplot/1.6.30/dist/uPlot.iife.min.js").statusCode(),
+                "the chart library is served from its WebJar");
+        try (HeadlessChromium chromium = new HeadlessChromium(1400, 2200)) {
+            WebDriver browser = chromium.driver();
+            browser.get("http://127.0.0.1:" + HTTP_PORT + "/console/");
+            // the page swaps a table's rows when they change: an element found a moment ago may be gone
+            WebDriverWait wait = new WebDriverWait(browser, UI_WAIT);
+            wait.ignoring(StaleElementReferenceException.class);
+
+            // the channels with their counts
+            wait.until(text("#channels tr[data-channel='orders'] td.msgs", "5"));
+            wait.until(text("#channels tr[data-channel='sensors'] td.msgs", "3"));
+            assertEquals("5", shows(browser, "#channels tr[data-channel='orders'] td.last"));
+            assertEquals("1", shows(browser, "#channels tr[data-channel='orders'] td.subs"));
+
+            // the server overview
+            assertEquals("test-cluster", shows(browser, "#server dd[data-field='cluster_id']"));
+            assertEquals("STANDALONE", shows(browser, "#server dd[data-field='state']"));
+            assertEquals("2", shows(browser, "#server dd[data-field='channels']"));
+            assertEquals("2", shows(browser, "#server dd[data-field='clients']"));
+            assertEquals("8", shows(browser, "#server dd[data-field='total_msgs']"));
+
+            // the clients, and the durable with its pending messages, stalled
+            wait.until(text("#clients tr[data-client='console-sub'] td.channels", "orders"));
+            find(browser, "#clients tr[data-client='console-pub']");
+            String audit = "#subscriptions tr[data-channel='orders'][data-client='console-sub'] ";
+            assertEquals("durable", shows(browser, audit + "td.kind"));
+            assertEquals("audit", shows(browser, audit + "td.names"));
+            assertEquals("2", shows(browser, audit + "td.pending"));
+            assertEquals("stalled", shows(browser, audit + "td.stalled"));
+            assertEquals("2", shows(browser, audit + "td.lastsent"));
+
+            // a channel's messages: text, newest first
+            new Select(find(browser, "#msg-channel")).selectByValue("orders");
+            wait.until(text("#messages tbody tr:first-child td.seq", "5"));
+            assertEquals("order 5", shows(browser, "#messages tbody tr:first-child td.payload"));
+            assertEquals("text", shows(browser, "#messages tbody tr:first-child td.as"));
+            assertEquals(5, browser.findElements(By.cssSelector("#messages tbody tr[data-seq]")).size());
+            assertTrue(shows(browser, "#messages tbody tr:first-child td.time")
+                    .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?(Z|[+-]\\d\\d:\\d\\d)"));
+
+            // binary payloads in hex, chosen by clicking the channel's row
+            wait.until(driver -> {
+                find(driver, "#channels tr[data-channel='sensors']").click();
+                return true;
+            });
+            wait.until(text("#messages tbody tr:first-child td.seq", "3"));
+            assertEquals("hex", shows(browser, "#messages tbody tr:first-child td.as"));
+            assertEquals(hex(SENSOR_READINGS[2]),
+                    shows(browser, "#messages tbody tr:first-child td.payload"));
+            assertEquals(hex(SENSOR_READINGS[0]),
+                    shows(browser, "#messages tbody tr:last-child td.payload"));
+
+            // the chart: a canvas drawing the points of the polls so far
+            JavascriptExecutor script = (JavascriptExecutor) browser;
+            wait.until(driver -> ((Number) script.executeScript("return window.stanConsole.chartPoints()"))
+                    .intValue() >= 2);
+            WebElement canvas = find(browser, "#rate-chart canvas");
+            assertTrue(canvas.getSize().getWidth() > 300 && canvas.getSize().getHeight() > 50,
+                    "the chart is drawn: " + canvas.getSize());
+
+            // live: more publishes show up without a reload of the page
+            new Select(find(browser, "#msg-channel")).selectByValue("orders");
+            wait.until(text("#messages tbody tr:first-child td.seq", "5"));
+            script.executeScript("window.notReloaded = true");
+            for (int i = 6; i <= 8; i++) {
+                publisher.publish("orders", ("order " + i).getBytes(StandardCharsets.UTF_8));
+            }
+            wait.until(text("#channels tr[data-channel='orders'] td.msgs", "8"));
+            wait.until(text("#messages tbody tr:first-child td.payload", "order 8"));
+            assertEquals("8", shows(browser, "#messages tbody tr:first-child td.seq"));
+            assertEquals("11", shows(browser, "#server dd[data-field='total_msgs']"));
+            assertEquals(Boolean.TRUE, script.executeScript("return window.notReloaded === true"),
+                    "the page updated itself, it was not loaded again");
+            // the publishes reach the chart as a rate above zero
+            wait.until(driver -> ((Number) script.executeScript(
+                    "return Math.max(...window.stanConsole.inRates())")).doubleValue() > 0);
+
+            Path screenshot = Path.of("target", "console.png");
+            Files.copy(chromium.driver().getScreenshotAs(OutputType.FILE).toPath(), screenshot,
+                    StandardCopyOption.REPLACE_EXISTING);
+            assertTrue(Files.size(screenshot) > 10_000, "a screenshot of the page: " + screenshot);
+        }
+    }
+
+    private static WebElement find(WebDriver browser, String css) {
+        return browser.findElement(By.cssSelector(css));
+    }
+
+    /** The text an element shows, read in one step in the page (no element reference to go stale). */
+    private static String shows(WebDriver browser, String css) {
+        Object text = ((JavascriptExecutor) browser).executeScript(SHOWN_TEXT, css);
+        if (text == null) {
+            throw new AssertionError("no element " + css + " on the page");
+        }
+        return (String) text;
+    }
+
+    /** Until the element exists and shows exactly {@code expected}; the failure names what it showed last. */
+    private static ExpectedCondition<Boolean> text(String css, String expected) {
+        return new ExpectedCondition<>() {
+            private String last = "(no element)";
+
+            @Override
+            public Boolean apply(WebDriver browser) {
+                Object text = ((JavascriptExecutor) browser).executeScript(SHOWN_TEXT, css);
+                last = text == null ? "(no element)" : (String) text;
+                return expected.equals(last);
+            }
+
+            @Override
+            public String toString() {
+                return css + " to show \"" + expected + "\" (it showed \"" + last + "\")";
+            }
+        };
+    }
+
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP_PORT + path))
                 .timeout(Duration.ofSeconds(10)).build();
@@ -183,5 +324,10 @@ class ConsoleIT {
         try (var reader = Json.createReader(new StringReader(json))) {
             return reader.readObject();
         }
+    }
+
+    /** As the console writes bytes: two lower-case digits each, a space between. */
+    private static String hex(byte[] bytes) {
+        return HexFormat.ofDelimiter(" ").formatHex(bytes);
     }
 }
