@@ -132,6 +132,20 @@ public class StanConfig {
                 config.getOptionalValue("NATS_STREAMING_ENCRYPTION_KEY", String.class).orElse(null));
     }
 
+    /** stan-ee's own: how long the worker may stay inside one call before liveness reports it stuck. */
+    @Inject
+    @ConfigProperty(name = "stan.worker_stall_timeout", defaultValue = "60s")
+    String workerStallTimeout;
+
+    /** {@code stan.worker_stall_timeout}, positive. */
+    public Duration workerStallTimeout() {
+        Duration timeout = GoDurations.parse("stan.worker_stall_timeout", workerStallTimeout);
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("stan.worker_stall_timeout must be positive, got " + workerStallTimeout);
+        }
+        return timeout;
+    }
+
     /** The validated settings; the Go server's error strings for bad values. */
     public ServerSettings settings() {
         requireNonNegative(maxChannels, "max channels limit cannot be negative (%d)");

@@ -25,6 +25,10 @@ final class Batch {
     private final Set<Subscription> toDeliver = new LinkedHashSet<>();
     private final Set<Channel> published = new LinkedHashSet<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
+    /** When the adapter received each publish this batch stores (for the publish-to-PubAck latency). */
+    private long[] publishReceipts = new long[16];
+    private int publishes;
+    private int redeliveries;
     /** One per request, in order: how to answer it if the batch's store work fails (null: no answer). */
     private final List<Function<String, OutboundMessage>> failureReplies = new ArrayList<>();
 
@@ -107,6 +111,29 @@ final class Batch {
         out.addAll(replies);
         out.addAll(deliveries);
         return out;
+    }
+
+    /** A publish received at {@code receivedNanos} is stored by this batch: it gets a positive PubAck. */
+    void acknowledgesPublish(long receivedNanos) {
+        if (publishes == publishReceipts.length) {
+            publishReceipts = java.util.Arrays.copyOf(publishReceipts, publishes * 2);
+        }
+        publishReceipts[publishes++] = receivedNanos;
+    }
+
+    /** A pending message is sent again, flagged redelivered, by this batch. */
+    void redelivers() {
+        redeliveries++;
+    }
+
+    /** Reports what this batch did, once its store work is committed. */
+    void report(MetricsRecorder recorder, long committedNanos) {
+        for (int i = 0; i < publishes; i++) {
+            recorder.publishAcknowledged(committedNanos - publishReceipts[i]);
+        }
+        if (redeliveries > 0) {
+            recorder.redelivered(redeliveries);
+        }
     }
 
     void rollback() {

@@ -164,6 +164,7 @@ final class Delivery {
             state.pendingWriter.sent(target, sequence, batch);
         }
         publish(target, redelivered(message.data(), count), batch);
+        batch.redelivers();
         return target;
     }
 

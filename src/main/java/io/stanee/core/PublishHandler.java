@@ -55,6 +55,7 @@ final class PublishHandler {
         }
         store(channel, pub, batch);
         batch.reply(pubAck(message, pub.getGuid(), ""));
+        batch.acknowledgesPublish(message.receivedNanos());
     }
 
     private void store(Channel channel, PubMsg pub, Batch batch) {

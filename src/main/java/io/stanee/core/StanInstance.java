@@ -42,6 +42,7 @@ public final class StanInstance {
     private final ServerSettings settings;
     private final Store store;
     private final LongSupplier nanoClock;
+    private final LongSupplier monotonicClock;
     /** Replaced by a fresh one when a recovery fails half-way, so that a retry starts from nothing. */
     private volatile StanServer server;
     private final FtGroupMember ftGroup;
@@ -60,11 +61,29 @@ public final class StanInstance {
     private final Instant startTime = Instant.now();
     private final MonitorSnapshot.StoreLimitsView storeLimits;
     private final MonitorSnapshots snapshots = new MonitorSnapshots();
+    private final WorkerHeartbeat worker;
+    private ChannelGaugeSet channelGauges = new ChannelGaugeSet();
+    /** The recorder the channel gauges were announced to: a new recorder hears of every channel again. */
+    private MetricsRecorder gaugesAnnouncedTo = MetricsRecorder.NONE;
+    private volatile MetricsRecorder recorder = MetricsRecorder.NONE;
+    /** Whether the current server's state is recovered: false until then, and again while a new one recovers. */
+    private volatile boolean recovered;
+    private long reportedReconnects;
 
     public StanInstance(ServerSettings settings, Store store, LongSupplier nanoClock) {
+        this(settings, store, nanoClock, System::nanoTime);
+    }
+
+    /**
+     * @param nanoClock the wall clock in nanoseconds since the epoch
+     * @param monotonicClock {@link System#nanoTime()} or a test's: the worker's heartbeat, latencies, commit times
+     */
+    public StanInstance(ServerSettings settings, Store store, LongSupplier nanoClock, LongSupplier monotonicClock) {
         this.settings = settings;
         this.store = store;
         this.nanoClock = nanoClock;
+        this.monotonicClock = monotonicClock;
+        this.worker = new WorkerHeartbeat(monotonicClock);
         this.serverId = RandomIds.next();
         this.storeLimits = MonitorCopy.limits(settings);
         if (settings.faultTolerant()) {
@@ -94,11 +113,48 @@ public final class StanInstance {
         return server.stats();
     }
 
+    /** Whether this instance is a member of an FT group ({@code ft_group}). */
+    public boolean faultTolerant() {
+        return ftGroup != null;
+    }
+
+    /** The adapter's worker as seen from here: whether it still comes by (liveness). */
+    public WorkerHeartbeat worker() {
+        return worker;
+    }
+
+    /** Whether the state is recovered from the store (a standby recovers only when it takes over). */
+    public boolean recovered() {
+        return recovered;
+    }
+
+    public boolean natsConnected() {
+        return natsConnected;
+    }
+
+    /**
+     * Where the worker reports latencies, batch sizes, commit times, redeliveries, reconnects and channels from now
+     * on (set once, by the metrics at start-up; the channels already known are announced at the next timer call).
+     */
+    public void useRecorder(MetricsRecorder recorder) {
+        this.recorder = recorder;
+        server.useRecorder(recorder);
+    }
+
     /**
      * The subjects to listen on at first: only the FT group's heartbeats for a member of a group (it recovers
      * nothing before it holds the lock); none for a stand-alone server, which first recovers, then probes.
      */
     public List<String> subjects() {
+        worker.enter();
+        try {
+            return subjectsToListenOn();
+        } finally {
+            worker.leave();
+        }
+    }
+
+    private List<String> subjectsToListenOn() {
         List<String> subjects = new ArrayList<>(partitions == null ? List.of() : partitions.subjects());
         if (ftGroup != null) {
             ftGroup.waitAgain(nanoClock.getAsLong());
@@ -118,6 +174,15 @@ public final class StanInstance {
 
     /** Handles what arrived: the servers' own messages here, client requests by the server while active. */
     public List<OutboundMessage> handle(List<InboundMessage> batch) {
+        worker.enter();
+        try {
+            return handleBatch(batch);
+        } finally {
+            worker.leave();
+        }
+    }
+
+    private List<OutboundMessage> handleBatch(List<InboundMessage> batch) {
         List<OutboundMessage> out = new ArrayList<>();
         List<InboundMessage> requests = new ArrayList<>(batch.size());
         long now = nanoClock.getAsLong();
@@ -139,6 +204,7 @@ public final class StanInstance {
             }
         }
         if (role == ServerRole.ACTIVE && !requests.isEmpty()) {
+            recorder.batchHandled(requests.size());
             out.addAll(serving(() -> server.handle(requests)));
         }
         return out;
@@ -146,6 +212,22 @@ public final class StanInstance {
 
     /** Acts on time: the probe, the standby's watch over the lock, the active's heartbeats and lock refresh. */
     public List<OutboundMessage> tick() {
+        worker.enter();
+        try {
+            List<OutboundMessage> out = timerWork();
+            MetricsRecorder current = recorder;
+            if (current != gaugesAnnouncedTo) {
+                channelGauges = new ChannelGaugeSet();
+                gaugesAnnouncedTo = current;
+            }
+            channelGauges.refresh(server.state().channels.values(), current);
+            return out;
+        } finally {
+            worker.leave();
+        }
+    }
+
+    private List<OutboundMessage> timerWork() {
         long now = nanoClock.getAsLong();
         List<OutboundMessage> out = switch (role) {
             case CHECKING -> partitions != null ? checkPartitions(now) : sendProbeOnce();
@@ -306,22 +388,43 @@ public final class StanInstance {
 
     /** Recovers into a new server, so that a retry after a failed recovery never adds to a half-built state. */
     private void recoverOrStartAfresh() {
-        server = freshServer();
-        server.recover();
+        recovered = false;
+        worker.recovering(true);
+        try {
+            server = freshServer();
+            server.recover();
+            recovered = true;
+        } finally {
+            worker.recovering(false);
+        }
     }
 
     private StanServer freshServer() {
-        StanServer fresh = new StanServer(settings, store, nanoClock);
+        StanServer fresh = new StanServer(settings, store, nanoClock, monotonicClock);
         fresh.connectionChanged(natsConnected);
+        fresh.useRecorder(recorder);
         if (lock != null) {
             fresh.requireLockOwner(lock.lockId());
         }
         return fresh;
     }
 
-    public void connectionChanged(boolean connected) {
-        natsConnected = connected;
-        server.connectionChanged(connected);
+    /**
+     * The adapter's NATS connection: whether it is up, and how many times it was re-established since the adapter
+     * connected first (a total, so that no reconnect is lost between two calls).
+     */
+    public void connectionChanged(boolean connected, long reconnects) {
+        worker.enter();
+        try {
+            natsConnected = connected;
+            server.connectionChanged(connected);
+            if (reconnects > reportedReconnects) {
+                recorder.natsReconnected(reconnects - reportedReconnects);
+                reportedReconnects = reconnects;
+            }
+        } finally {
+            worker.leave();
+        }
     }
 
     /** Runs the server's work; a batch refused for want of the lock stops this instance before anything else. */

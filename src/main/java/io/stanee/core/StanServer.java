@@ -44,13 +44,26 @@ public final class StanServer {
     private final Heartbeats heartbeats;
     private final LimitsEnforcer limits;
     private final LongSupplier nanoClock;
+    /** System.nanoTime() or a test's: for durations (commit time, publish-to-PubAck latency). */
+    private final LongSupplier monotonicClock;
+    /** Set once from another thread when the metrics are registered. */
+    private volatile MetricsRecorder recorder = MetricsRecorder.NONE;
     /** A new store's record waits for {@link #initialize}. */
     private boolean newStore;
     /** The FT lock every batch requires, or null outside an FT group. */
     private String lockOwner;
 
     public StanServer(ServerSettings settings, Store store, LongSupplier nanoClock) {
+        this(settings, store, nanoClock, System::nanoTime);
+    }
+
+    /**
+     * @param nanoClock the wall clock in nanoseconds since the epoch (message timestamps, ack deadlines)
+     * @param monotonicClock the clock of {@link io.stanee.ra.InboundMessage#receivedNanos}, for durations
+     */
+    public StanServer(ServerSettings settings, Store store, LongSupplier nanoClock, LongSupplier monotonicClock) {
         this.nanoClock = nanoClock;
+        this.monotonicClock = monotonicClock;
         this.state = new ServerState(settings, store, new ServerStats());
         this.limits = new LimitsEnforcer(state, nanoClock);
         SubscriptionCloser closer = new SubscriptionCloser(state, nanoClock);
@@ -64,6 +77,11 @@ public final class StanServer {
 
     public ServerStats stats() {
         return state.stats;
+    }
+
+    /** Where this server reports latencies, commit times and redeliveries (worker thread). */
+    public void useRecorder(MetricsRecorder recorder) {
+        this.recorder = recorder;
     }
 
     /** For the monitoring copy, on the worker thread. */
@@ -206,10 +224,14 @@ public final class StanServer {
             batch.publishedChannels().forEach(channel -> limits.enforceSize(channel, batch));
             delivery.deliverAll(batch);
             if (!batch.storeBatch().isEmpty()) {
+                long start = monotonicClock.getAsLong();
                 commit(batch.storeBatch());
+                recorder.committed(monotonicClock.getAsLong() - start);
                 state.stats.storeCommits.increment();
             }
-            return batch.committed();
+            List<OutboundMessage> out = batch.committed();
+            batch.report(recorder, monotonicClock.getAsLong()); // the PubAcks are handed to the adapter now
+            return out;
         } catch (StoreLockLostException lost) {
             batch.rollback(); // another server owns the store now: no retry, no reply, this one stops
             throw lost;
@@ -263,7 +285,8 @@ public final class StanServer {
     private void route(InboundMessage received, Batch batch) {
         batch.nextRequest();
         InboundMessage request = received.data() != null || received.subject().startsWith(INTERNAL_PREFIX)
-                ? received : new InboundMessage(received.subject(), received.replyTo(), new byte[0]);
+                ? received
+                : new InboundMessage(received.subject(), received.replyTo(), new byte[0], received.receivedNanos());
         String subject = request.subject();
         ServerInfo info = state.info;
         if (subject.startsWith(Heartbeats.ANSWER_PREFIX)) {

@@ -42,7 +42,7 @@ public class StanEndpoint implements NatsMessageListener {
     }
 
     @Override
-    public void connectionChanged(boolean connected) {
-        server.instance().connectionChanged(connected);
+    public void connectionChanged(boolean connected, long reconnects) {
+        server.instance().connectionChanged(connected, reconnects);
     }
 }

@@ -1,6 +1,8 @@
 package io.stanee.monitor;
 
+import io.stanee.core.ServerRole;
 import io.stanee.core.ServerStats;
+import io.stanee.core.StanInstance;
 import io.stanee.endpoint.StanServerBean;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -8,12 +10,15 @@ import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 
 import java.util.function.ToLongFunction;
 
 /**
- * Registers the server's counters as gauges read from {@link ServerStats} at scrape time (the core counts in
- * its own thread-safe adders, so publishing pays nothing for metrics).
+ * Registers the server's metrics: its counters as gauges read from {@link ServerStats} at scrape time (the core
+ * counts in its own thread-safe adders, so publishing pays nothing for them), the NATS connection and FT role
+ * gauges, and a {@link MicroProfileRecorder} the core's worker reports latencies, batches, redeliveries,
+ * reconnects and channels to.
  */
 @ApplicationScoped
 public class StanMetrics {
@@ -35,6 +40,18 @@ public class StanMetrics {
         gauge("stan.store.commits", "Transactions the store committed (each holds a batch of requests)",
                 ServerStats::storeCommits);
         gauge("stan.store.failures", "Batches the store failed to commit", ServerStats::storeFailures);
+        StanInstance instance = server.instance();
+        registry.gauge(Metadata.builder().withName("stan.nats.connected")
+                        .withDescription("1 while the resource adapter's NATS connection is up, else 0").build(),
+                () -> instance.natsConnected() ? 1 : 0);
+        if (instance.faultTolerant()) {
+            Metadata role = Metadata.builder().withName("stan.ft.role")
+                    .withDescription("1 for the role this member of the FT group has now, 0 for the others").build();
+            for (ServerRole each : ServerRole.values()) {
+                registry.gauge(role, () -> instance.role() == each ? 1 : 0, new Tag("role", each.label()));
+            }
+        }
+        instance.useRecorder(new MicroProfileRecorder(registry));
     }
 
     private void gauge(String name, String description, ToLongFunction<ServerStats> value) {

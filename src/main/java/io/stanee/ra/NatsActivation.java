@@ -19,6 +19,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -48,6 +49,8 @@ final class NatsActivation implements Work {
     private final AtomicInteger unsent = new AtomicInteger();
     private volatile boolean released;
     private volatile boolean connected;
+    /** RECONNECTED events of jnats since the first connect. */
+    private final AtomicLong reconnects = new AtomicLong();
     private volatile Thread worker;
     private Connection connection;
     private Dispatcher dispatcher;
@@ -123,7 +126,11 @@ final class NatsActivation implements Work {
 
     private void connectionEvent(Connection conn, ConnectionListener.Events event) {
         switch (event) {
-            case CONNECTED, RECONNECTED, RESUBSCRIBED -> connected = true;
+            case RECONNECTED -> {
+                reconnects.incrementAndGet();
+                connected = true;
+            }
+            case CONNECTED, RESUBSCRIBED -> connected = true;
             case DISCONNECTED, CLOSED -> connected = false;
             default -> { }
         }
@@ -158,14 +165,17 @@ final class NatsActivation implements Work {
 
     private void deliverUntilReleased() throws InterruptedException {
         boolean reportedConnected = !connected;
+        long reportedReconnects = -1;
         long interval = settings.timerInterval().toNanos();
         long nextTimer = System.nanoTime() + interval;
         List<InboundMessage> batch = new ArrayList<>(settings.maxBatchSize());
         while (!released) {
-            if (reportedConnected != connected) {
+            if (reportedConnected != connected || reportedReconnects != reconnects.get()) {
                 reportedConnected = connected;
+                reportedReconnects = reconnects.get();
                 final boolean state = reportedConnected;
-                callEndpoint(listener -> listener.connectionChanged(state));
+                final long total = reportedReconnects;
+                callEndpoint(listener -> listener.connectionChanged(state, total));
             }
             long untilTimer = nextTimer - System.nanoTime();
             if (untilTimer <= 0) {

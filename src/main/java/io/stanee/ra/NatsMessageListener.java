@@ -26,6 +26,9 @@ public interface NatsMessageListener {
      */
     List<OutboundMessage> onTimer();
 
-    /** Tells the application whether the NATS connection is currently up. */
-    void connectionChanged(boolean connected);
+    /**
+     * Tells the application whether the NATS connection is currently up, and how many times it was re-established
+     * since the first connect (a running total: called again whenever either changes).
+     */
+    void connectionChanged(boolean connected, long reconnects);
 }
