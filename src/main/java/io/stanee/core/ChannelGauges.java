@@ -42,23 +42,23 @@ public final class ChannelGauges {
 
     /** On the worker thread. */
     void copyFrom(Channel channel) {
-        long subs = channel.subscriptions.size();
+        long subs = channel.subscriptions().size();
         long pending = 0;
-        for (Subscription sub : channel.subscriptions) {
-            pending += sub.pending.size();
+        for (Subscription sub : channel.subscriptions()) {
+            pending += sub.pendingCount();
         }
-        for (QueueGroup group : channel.groups.values()) {
-            for (Subscription member : group.members) {
+        for (QueueGroup group : channel.groups()) {
+            for (Subscription member : group.members()) {
                 subs++;
-                pending += member.pending.size();
+                pending += member.pendingCount();
             }
-            if (group.shadow != null) {
+            if (group.shadow() != null) {
                 subs++;
-                pending += group.shadow.pending.size();
+                pending += group.shadow().pendingCount();
             }
         }
-        messages = channel.count;
-        bytes = channel.bytes;
+        messages = channel.count();
+        bytes = channel.bytes();
         subscriptions = subs;
         pendingAcks = pending;
     }

@@ -1,6 +1,7 @@
 package io.stanee.monitor;
 
 import io.stanee.core.MonitorSnapshot.ChannelView;
+import io.stanee.store.MessageSize;
 import io.stanee.store.Store;
 import io.stanee.store.StoredMessage;
 
@@ -23,20 +24,20 @@ final class LastMessages {
             return List.of();
         }
         long from = Math.max(channel.firstSeq(), channel.lastSeq() - last + 1);
-        List<long[]> sizes = store.messageSizes(channel.storeId(), from, last);
+        List<MessageSize> sizes = store.messageSizes(channel.storeId(), from, last);
         long start = -1;
         int count = 0;
         long bytes = 0;
         for (int i = sizes.size() - 1; i >= 0; i--) {
-            long[] sequenceAndSize = sizes.get(i);
-            if (sequenceAndSize[0] > channel.lastSeq()) {
+            MessageSize size = sizes.get(i);
+            if (size.sequence() > channel.lastSeq()) {
                 continue; // stored after the snapshot was taken: the answer shows the snapshot's channel
             }
-            bytes += sequenceAndSize[1];
+            bytes += size.bytes();
             if (count > 0 && bytes > byteBudget) {
                 break;
             }
-            start = sequenceAndSize[0];
+            start = size.sequence();
             count++;
         }
         if (count == 0) {

@@ -221,8 +221,8 @@ class MetricsRecordingTest {
     @Test
     void aDeletedChannelIsRemoved() {
         ChannelGaugeSet set = new ChannelGaugeSet();
-        Channel a = new Channel(1, "a", TestServer.limits(0, 0), 1, 0, 4);
-        Channel b = new Channel(2, "b", TestServer.limits(0, 0), 1, 0, 4);
+        Channel a = new Channel(1, "a", TestServer.limits(0, 0), 1, 0, 4, 0);
+        Channel b = new Channel(2, "b", TestServer.limits(0, 0), 1, 0, 4, 0);
         set.refresh(List.of(a, b), recorded);
         assertEquals(List.of("a", "b"), List.copyOf(recorded.channels.keySet()));
         set.refresh(List.of(b), recorded);
