@@ -1,6 +1,7 @@
 package io.stanee.config;
 
 import io.stanee.core.ChannelLimits;
+import io.stanee.core.RequestLimits;
 import io.stanee.core.ServerSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -144,6 +145,21 @@ public class StanConfig {
             throw new IllegalArgumentException("stan.worker_stall_timeout must be positive, got " + workerStallTimeout);
         }
         return timeout;
+    }
+
+    /** stan-ee's own: the longest name (channel, client ID, durable, queue group, inbox) a request may carry. */
+    @Inject
+    @ConfigProperty(name = "stan.max_name_length", defaultValue = "1024")
+    int maxNameLength;
+
+    /** stan-ee's own: the most clients registered at once (0 = unlimited). */
+    @Inject
+    @ConfigProperty(name = "stan.max_clients", defaultValue = "10000")
+    int maxClients;
+
+    /** The limits on single requests, validated (bounds named in the error). */
+    public RequestLimits requestLimits() {
+        return new RequestLimits(maxNameLength, maxClients);
     }
 
     /** The validated settings; the Go server's error strings for bad values. */

@@ -54,8 +54,21 @@ final class ConnectionHandler {
             batch.reply(connectError(message, ProtocolErrors.INVALID_CLIENT_ID));
             return;
         }
+        String tooLong = state.requests.nameTooLong("clientID", request.getClientID());
+        if (tooLong == null) {
+            tooLong = state.requests.nameTooLong("heartbeat inbox", request.getHeartbeatInbox());
+        }
+        if (tooLong != null) {
+            batch.reply(connectError(message, tooLong));
+            return;
+        }
         Client holder = state.clients.get(request.getClientID());
         if (holder == null) {
+            if (state.requests.tooManyClients(state.clients.size())) {
+                batch.reply(connectError(message, ProtocolErrors.TOO_MANY_CLIENTS + " (at most "
+                        + state.requests.maxClients() + ")"));
+                return;
+            }
             register(message, request, batch);
             return;
         }

@@ -46,6 +46,11 @@ final class PublishHandler {
             batch.reply(pubAck(message, pub.getGuid(), ProtocolErrors.INVALID_PUBLISH_REQUEST));
             return;
         }
+        String refused = refusal(pub);
+        if (refused != null) {
+            batch.reply(pubAck(message, pub.getGuid(), refused));
+            return;
+        }
         Channel channel;
         try {
             channel = state.channel(pub.getSubject(), nanoClock.getAsLong(), batch);
@@ -56,6 +61,25 @@ final class PublishHandler {
         store(channel, pub, batch);
         batch.reply(pubAck(message, pub.getGuid(), ""));
         batch.acknowledgesPublish(message.receivedNanos());
+    }
+
+    /**
+     * stan-ee's own checks, before anything is stored (a new channel included): a channel name the schema cannot
+     * hold, a message the store's column cannot hold or whose delivery would not fit NATS' max_payload.
+     */
+    private String refusal(PubMsg pub) {
+        String tooLong = state.requests.nameTooLong("channel name", pub.getSubject());
+        if (tooLong != null) {
+            return tooLong;
+        }
+        Channel existing = state.channels.get(pub.getSubject());
+        if (existing != null && existing.lastUncertain()) {
+            catchUpWithStore(existing); // the exact next sequence: its size is part of the message's
+        }
+        long now = nanoClock.getAsLong();
+        return existing == null
+                ? state.requests.messageTooLarge(pub, 1, now)
+                : state.requests.messageTooLarge(pub, existing.last() + 1, existing.timestampFor(now));
     }
 
     private void store(Channel channel, PubMsg pub, Batch batch) {

@@ -16,6 +16,7 @@ final class ServerState {
     final ServerSettings settings;
     final Store store;
     final ServerStats stats;
+    final RequestLimits requests;
     ServerInfo info;
     final Map<String, Client> clients = new HashMap<>();
     final Map<ByteString, Client> clientsByConnId = new HashMap<>();
@@ -39,8 +40,9 @@ final class ServerState {
     final PendingStateWriter pendingWriter;
     final ChannelPurge purge;
 
-    ServerState(ServerSettings settings, Store store, ServerStats stats) {
+    ServerState(ServerSettings settings, RequestLimits requests, Store store, ServerStats stats) {
         this.settings = settings;
+        this.requests = requests;
         this.store = store;
         this.stats = stats;
         this.limits = new LimitsResolver(settings.limits(), settings.perChannel());

@@ -40,6 +40,7 @@ public final class StanInstance {
     private static final String SHUT_DOWN = "shut down";
 
     private final ServerSettings settings;
+    private final RequestLimits requestLimits;
     private final Store store;
     private final LongSupplier nanoClock;
     private final LongSupplier monotonicClock;
@@ -71,15 +72,26 @@ public final class StanInstance {
     private long reportedReconnects;
 
     public StanInstance(ServerSettings settings, Store store, LongSupplier nanoClock) {
-        this(settings, store, nanoClock, System::nanoTime);
+        this(settings, new RequestLimits(), store, nanoClock, System::nanoTime);
+    }
+
+    public StanInstance(ServerSettings settings, RequestLimits requestLimits, Store store, LongSupplier nanoClock) {
+        this(settings, requestLimits, store, nanoClock, System::nanoTime);
+    }
+
+    public StanInstance(ServerSettings settings, Store store, LongSupplier nanoClock, LongSupplier monotonicClock) {
+        this(settings, new RequestLimits(), store, nanoClock, monotonicClock);
     }
 
     /**
+     * @param requestLimits the limits on requests, where the adapter's and the store's findings go
      * @param nanoClock the wall clock in nanoseconds since the epoch
      * @param monotonicClock {@link System#nanoTime()} or a test's: the worker's heartbeat, latencies, commit times
      */
-    public StanInstance(ServerSettings settings, Store store, LongSupplier nanoClock, LongSupplier monotonicClock) {
+    public StanInstance(ServerSettings settings, RequestLimits requestLimits, Store store, LongSupplier nanoClock,
+                        LongSupplier monotonicClock) {
         this.settings = settings;
+        this.requestLimits = requestLimits;
         this.store = store;
         this.nanoClock = nanoClock;
         this.monotonicClock = monotonicClock;
@@ -400,13 +412,27 @@ public final class StanInstance {
     }
 
     private StanServer freshServer() {
-        StanServer fresh = new StanServer(settings, store, nanoClock, monotonicClock);
+        StanServer fresh = new StanServer(settings, requestLimits, store, nanoClock, monotonicClock);
         fresh.connectionChanged(natsConnected);
         fresh.useRecorder(recorder);
         if (lock != null) {
             fresh.requireLockOwner(lock.lockId());
         }
         return fresh;
+    }
+
+    /** The limits on requests, where the adapter's and the store's findings (max_payload, column size) go. */
+    public RequestLimits requestLimits() {
+        return requestLimits;
+    }
+
+    /**
+     * The answer to a request the adapter could not queue (the server is behind): an error reply built from the
+     * request alone, on the adapter's dispatcher thread. Nothing to answer while not serving.
+     */
+    public OutboundMessage overloadAnswer(InboundMessage refused) {
+        StanServer current = server;
+        return role == ServerRole.ACTIVE ? OverloadAnswers.answer(current.servedSubjects(), refused) : null;
     }
 
     /**

@@ -52,19 +52,30 @@ public final class StanServer {
     private boolean newStore;
     /** The FT lock every batch requires, or null outside an FT group. */
     private String lockOwner;
+    /** {@code state.info} for other threads (overload answers): set once recovered. */
+    private volatile ServerInfo servedInfo;
 
     public StanServer(ServerSettings settings, Store store, LongSupplier nanoClock) {
-        this(settings, store, nanoClock, System::nanoTime);
+        this(settings, new RequestLimits(), store, nanoClock, System::nanoTime);
+    }
+
+    public StanServer(ServerSettings settings, RequestLimits requestLimits, Store store, LongSupplier nanoClock) {
+        this(settings, requestLimits, store, nanoClock, System::nanoTime);
+    }
+
+    public StanServer(ServerSettings settings, Store store, LongSupplier nanoClock, LongSupplier monotonicClock) {
+        this(settings, new RequestLimits(), store, nanoClock, monotonicClock);
     }
 
     /**
      * @param nanoClock the wall clock in nanoseconds since the epoch (message timestamps, ack deadlines)
      * @param monotonicClock the clock of {@link io.stanee.ra.InboundMessage#receivedNanos}, for durations
      */
-    public StanServer(ServerSettings settings, Store store, LongSupplier nanoClock, LongSupplier monotonicClock) {
+    public StanServer(ServerSettings settings, RequestLimits requestLimits, Store store, LongSupplier nanoClock,
+                      LongSupplier monotonicClock) {
         this.nanoClock = nanoClock;
         this.monotonicClock = monotonicClock;
-        this.state = new ServerState(settings, store, new ServerStats());
+        this.state = new ServerState(settings, requestLimits, store, new ServerStats());
         this.limits = new LimitsEnforcer(state, nanoClock);
         SubscriptionCloser closer = new SubscriptionCloser(state, nanoClock);
         this.subscriptions = new SubscriptionHandler(state, closer, nanoClock);
@@ -101,6 +112,7 @@ public final class StanServer {
         } else {
             restore(recovered);
         }
+        servedInfo = state.info;
         LOG.info(() -> "STAN server for cluster " + state.info.getClusterID() + " recovered: "
                 + state.channels.size() + " channels, " + state.clients.size() + " clients");
     }
@@ -182,6 +194,11 @@ public final class StanServer {
 
     public void connectionChanged(boolean connected) {
         state.stats.natsConnected = connected;
+    }
+
+    /** The server's subjects, safe to read from any thread (null before the recovery). */
+    ServerInfo servedSubjects() {
+        return servedInfo;
     }
 
     /** Handles a batch of requests; the returned messages may be sent: their store work is committed. */

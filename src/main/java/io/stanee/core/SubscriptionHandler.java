@@ -82,7 +82,19 @@ final class SubscriptionHandler {
         if (!request.getQGroup().isEmpty() && request.getDurableName().contains(":")) {
             return ProtocolErrors.DURABLE_QUEUE_NAME_COLON;
         }
-        return null;
+        // stan-ee's own: what the schema's columns (and the stored subscription record) can hold
+        RequestLimits limits = state.requests;
+        String tooLong = limits.nameTooLong("channel name", request.getSubject());
+        if (tooLong == null) {
+            tooLong = limits.nameTooLong("durable name", request.getDurableName());
+        }
+        if (tooLong == null) {
+            tooLong = limits.nameTooLong("queue group name", request.getQGroup());
+        }
+        if (tooLong == null) {
+            tooLong = limits.nameTooLong("inbox", request.getInbox());
+        }
+        return tooLong;
     }
 
     private Subscription subscribePlain(Channel channel, SubscriptionRequest request, Batch batch) {

@@ -10,6 +10,7 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The endpoint the resource adapter feeds. Not transactional itself: the STAN core decides the whole batch
@@ -44,5 +45,15 @@ public class StanEndpoint implements NatsMessageListener {
     @Override
     public void connectionChanged(boolean connected, long reconnects) {
         server.instance().connectionChanged(connected, reconnects);
+    }
+
+    @Override
+    public void natsMaxPayload(long maxPayload) {
+        server.instance().requestLimits().natsMaxPayload(maxPayload);
+    }
+
+    @Override
+    public Function<InboundMessage, OutboundMessage> overloadAnswers() {
+        return server.instance()::overloadAnswer;
     }
 }

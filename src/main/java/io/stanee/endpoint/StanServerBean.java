@@ -8,6 +8,7 @@ import io.stanee.core.StanInstance;
 import io.stanee.store.IncompatibleStoreException;
 import io.stanee.store.Store;
 import io.stanee.store.StoreException;
+import io.stanee.store.StoredMessageLimit;
 import io.stanee.store.crypto.StoreEncryption;
 import io.stanee.store.memory.MemoryStore;
 import jakarta.annotation.PostConstruct;
@@ -66,7 +67,7 @@ public class StanServerBean {
         EncryptionOptions encryption = config.encryption();
         Store served = StoreEncryption.wrap(store, encryption.encrypt(), encryption.cipher(), encryption.key(),
                 encryption.environmentKey());
-        instance = new StanInstance(config.settings(), served, StanServerBean::nowNanos);
+        instance = new StanInstance(config.settings(), config.requestLimits(), served, StanServerBean::nowNanos);
         try {
             verifySchema();
         } catch (IncompatibleStoreException e) {
@@ -90,7 +91,13 @@ public class StanServerBean {
 
     private synchronized void verifySchema() {
         if (!schemaVerified) {
-            store.checkSchema();
+            StoredMessageLimit column = store.checkSchema();
+            if (column != null) {
+                LOG.warning(() -> "stan-ee: column " + column.column() + " holds at most " + column.maxBytes()
+                        + " bytes: larger messages are refused at publish time; to lift the cap run: "
+                        + column.remedy());
+            }
+            instance.requestLimits().storedMessageLimit(column);
             schemaVerified = true;
         }
     }

@@ -26,6 +26,29 @@ public final class ProtocolErrors {
     public static final String TOO_MANY_CHANNELS = "too many channels";
     public static final String TOO_MANY_SUBSCRIPTIONS = "too many subscriptions per channel";
 
+    // stan-ee's own: the Go server has no such checks
+
+    public static final String TOO_MANY_CLIENTS = "stan: too many clients";
+    /** The answer to a request that arrived while the server's inbound queue was full. */
+    public static final String SERVER_OVERLOADED = "stan: server overloaded: request refused, retry later";
+
+    /** A name longer than the store's columns (or {@code stan.max_name_length}) allow. */
+    public static String nameTooLong(String what, int length, int max) {
+        return String.format("stan: %s too long: %d characters, at most %d allowed", what, length, max);
+    }
+
+    /** A message whose delivery would not fit the NATS server's max_payload. */
+    public static String tooLargeForNats(long deliveredBytes, long maxPayload) {
+        return String.format("stan: message too large: delivered it would be %d bytes, over the NATS server's "
+                + "max_payload of %d bytes", deliveredBytes, maxPayload);
+    }
+
+    /** A message the store's column cannot hold, with what lifts the cap. */
+    public static String tooLargeForStore(long storedBytes, String column, long maxBytes, String remedy) {
+        return String.format("stan: message too large for the store: %d bytes, but column %s holds at most %d "
+                + "bytes; ask the DBA to run: %s", storedBytes, column, maxBytes, remedy);
+    }
+
     private ProtocolErrors() {
     }
 }

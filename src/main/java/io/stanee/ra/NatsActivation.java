@@ -17,9 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -31,18 +33,34 @@ import java.util.logging.Logger;
  * endpoint once per batch. Because one thread does all the calls, the application sees one totally ordered
  * stream and needs no locking of its own; because replies are sent after the call returns, they follow the
  * commit of the batch's store work.
+ *
+ * <p>The dispatcher never blocks: a thread that stopped reading NATS would in the end make the NATS server cut
+ * this connection as a slow consumer, or jnats drop messages unanswered. What arrives while the queue holds
+ * {@code queueCapacity} messages or {@code queueMaxBytes} bytes is answered at once with the application's
+ * {@linkplain NatsMessageListener#overloadAnswers overload answer} (an error reply) instead of being queued.
+ * jnats' own pending limits of the dispatcher are set explicitly ({@code pendingMessagesLimit},
+ * {@code pendingBytesLimit}); since the handler returns at once they are a last resort, and jnats' report of
+ * crossing them (a client-side slow consumer) is logged.
  */
 final class NatsActivation implements Work {
 
     private static final Logger LOG = Logger.getLogger(NatsActivation.class.getName());
 
     record Settings(NatsConnectionSpec connection, int maxBatchSize, int queueCapacity,
+                    long queueMaxBytes, long pendingMessagesLimit, long pendingBytesLimit,
                     Duration reconnectWait, Duration timerInterval) {
     }
 
+    /** What a queued message is counted as beside its payload (record, strings, queue node). */
+    static final int QUEUED_OVERHEAD_BYTES = 128;
+
     private final Settings settings;
     private final MessageEndpointFactory endpointFactory;
-    private final BlockingQueue<InboundMessage> queue;
+    /** Bounded by {@link #admit}, not by its own capacity: answers to outbound requests always get in. */
+    private final BlockingQueue<InboundMessage> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicLong overloadRefusals = new AtomicLong();
+    private volatile Function<InboundMessage, OutboundMessage> overloadAnswers = message -> null;
     /** What calls returned, waiting for the sender thread, in call order. */
     private final BlockingQueue<List<OutboundMessage>> outgoing = new ArrayBlockingQueue<>(64);
     /** Lists handed to the sender and not yet sent: while there is one, nothing may overtake it. */
@@ -59,7 +77,6 @@ final class NatsActivation implements Work {
     NatsActivation(Settings settings, MessageEndpointFactory endpointFactory) {
         this.settings = settings;
         this.endpointFactory = endpointFactory;
-        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
     }
 
     @Override
@@ -103,6 +120,7 @@ final class NatsActivation implements Work {
                         .maxReconnects(-1)
                         .reconnectWait(settings.reconnectWait())
                         .connectionListener(this::connectionEvent)
+                        .errorListener(new SlowConsumerLog())
                         .build();
                 connection = Nats.connect(options);
                 connected = true;
@@ -140,10 +158,12 @@ final class NatsActivation implements Work {
     /** Asks the endpoint for its subjects, retrying while the application is not ready. */
     private boolean subscribe() throws InterruptedException {
         dispatcher = connection.createDispatcher(this::enqueue);
+        dispatcher.setPendingLimits(settings.pendingMessagesLimit(), settings.pendingBytesLimit());
         long backoff = 250;
         while (!released) {
             try {
                 List<String> subjects = endpoint().subjects();
+                overloadAnswers = endpoint().overloadAnswers();
                 subjects.forEach(dispatcher::subscribe);
                 connection.flush(Duration.ofSeconds(5));
                 LOG.info(() -> "endpoint subscribed to " + subjects);
@@ -158,9 +178,41 @@ final class NatsActivation implements Work {
         return false;
     }
 
-    private void enqueue(Message message) throws InterruptedException {
-        // blocking here pushes back on NATS instead of growing without bound
-        queue.put(new InboundMessage(message.getSubject(), message.getReplyTo(), message.getData()));
+    /** On the dispatcher thread: queues the message, or answers it at once when the queue is full. */
+    private void enqueue(Message message) {
+        InboundMessage inbound = new InboundMessage(message.getSubject(), message.getReplyTo(), message.getData());
+        if (admit(inbound)) {
+            return;
+        }
+        long refused = overloadRefusals.incrementAndGet();
+        if (Long.bitCount(refused) == 1) { // the 1st, 2nd, 4th, 8th ...: a trace, not a flood of lines
+            LOG.warning(() -> "the STAN endpoint is behind (" + queue.size() + " messages, " + queuedBytes.get()
+                    + " bytes queued): " + refused + " request(s) refused with an overload answer so far");
+        }
+        try {
+            OutboundMessage answer = overloadAnswers.apply(inbound);
+            if (answer != null) {
+                connection.publish(new CheckedMessage(answer.subject(), answer.replyTo(), answer.data()));
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "could not answer a refused message on " + inbound.subject(), e);
+        }
+    }
+
+    /** Queues the message if the queue has room for it in count and bytes (only the dispatcher adds so). */
+    private boolean admit(InboundMessage inbound) {
+        long size = sizeOf(inbound);
+        if (queue.size() >= settings.queueCapacity() || queuedBytes.get() + size > settings.queueMaxBytes()) {
+            return false;
+        }
+        queuedBytes.addAndGet(size);
+        queue.add(inbound);
+        return true;
+    }
+
+    static long sizeOf(InboundMessage message) {
+        return QUEUED_OVERHEAD_BYTES + (message.data() == null ? 0 : message.data().length)
+                + 2L * message.subject().length() + (message.replyTo() == null ? 0 : 2L * message.replyTo().length());
     }
 
     private void deliverUntilReleased() throws InterruptedException {
@@ -176,6 +228,11 @@ final class NatsActivation implements Work {
                 final boolean state = reportedConnected;
                 final long total = reportedReconnects;
                 callEndpoint(listener -> listener.connectionChanged(state, total));
+                if (state) {
+                    long maxPayload = connection.getMaxPayload();
+                    LOG.info(() -> "NATS max_payload: " + maxPayload + " bytes");
+                    callEndpoint(listener -> listener.natsMaxPayload(maxPayload));
+                }
             }
             long untilTimer = nextTimer - System.nanoTime();
             if (untilTimer <= 0) {
@@ -190,6 +247,7 @@ final class NatsActivation implements Work {
             }
             batch.add(first);
             queue.drainTo(batch, settings.maxBatchSize() - 1);
+            queuedBytes.addAndGet(-batch.stream().mapToLong(NatsActivation::sizeOf).sum());
             List<InboundMessage> handed = List.copyOf(batch);
             batch.clear();
             callEndpoint(listener -> send(listener.onMessages(handed)));
@@ -275,9 +333,10 @@ final class NatsActivation implements Work {
                 .whenComplete((answer, failure) -> {
                     byte[] data = failure == null && answer != null && !answer.isStatusMessage()
                             ? answer.getData() : null;
-                    if (!queue.offer(new InboundMessage(out.replyTo(), null, data))) {
-                        LOG.warning(() -> "queue full: dropped the answer of a request to " + out.subject());
-                    }
+                    // always queued, beyond the bound: there is at most one per request the application made
+                    InboundMessage answered = new InboundMessage(out.replyTo(), null, data);
+                    queuedBytes.addAndGet(sizeOf(answered));
+                    queue.add(answered);
                 });
     }
 

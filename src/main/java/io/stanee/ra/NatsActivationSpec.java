@@ -6,8 +6,9 @@ import jakarta.resource.spi.InvalidPropertyException;
 import jakarta.resource.spi.ResourceAdapter;
 
 /**
- * How an endpoint is fed: batch bound, queue capacity and timer interval (activation config properties of the
- * bean, or server.xml).
+ * How an endpoint is fed: batch bound, queue bounds (messages and bytes; past either, requests get the
+ * application's overload answer), jnats' pending limits of the dispatcher and timer interval (activation config
+ * properties of the bean, or server.xml).
  */
 public class NatsActivationSpec implements ActivationSpec {
 
@@ -15,6 +16,33 @@ public class NatsActivationSpec implements ActivationSpec {
     private int maxBatchSize = 1024;
     private int queueCapacity = 65536;
     private int timerIntervalMillis = 100;
+    private long queueMaxBytes = 64L * 1024 * 1024;
+    private long pendingMessagesLimit = 512L * 1024;
+    private long pendingBytesLimit = 128L * 1024 * 1024;
+
+    public long getQueueMaxBytes() {
+        return queueMaxBytes;
+    }
+
+    public void setQueueMaxBytes(long queueMaxBytes) {
+        this.queueMaxBytes = queueMaxBytes;
+    }
+
+    public long getPendingMessagesLimit() {
+        return pendingMessagesLimit;
+    }
+
+    public void setPendingMessagesLimit(long pendingMessagesLimit) {
+        this.pendingMessagesLimit = pendingMessagesLimit;
+    }
+
+    public long getPendingBytesLimit() {
+        return pendingBytesLimit;
+    }
+
+    public void setPendingBytesLimit(long pendingBytesLimit) {
+        this.pendingBytesLimit = pendingBytesLimit;
+    }
 
     public int getMaxBatchSize() {
         return maxBatchSize;
@@ -47,6 +75,14 @@ public class NatsActivationSpec implements ActivationSpec {
         }
         if (timerIntervalMillis < 1) {
             throw new InvalidPropertyException("timerIntervalMillis must be at least 1, got " + timerIntervalMillis);
+        }
+        if (queueMaxBytes < 1024 * 1024) {
+            throw new InvalidPropertyException("queueMaxBytes must be at least 1 MiB (a message NATS accepts must fit), got "
+                    + queueMaxBytes);
+        }
+        if (pendingMessagesLimit < 1 || pendingBytesLimit < 1) {
+            throw new InvalidPropertyException("pendingMessagesLimit and pendingBytesLimit must be positive, got "
+                    + pendingMessagesLimit + " and " + pendingBytesLimit);
         }
         if (queueCapacity < maxBatchSize) {
             throw new InvalidPropertyException("queueCapacity must be at least maxBatchSize, got " + queueCapacity);

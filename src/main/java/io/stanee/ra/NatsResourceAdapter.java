@@ -195,7 +195,8 @@ public class NatsResourceAdapter implements ResourceAdapter {
         }
         NatsActivation activation = new NatsActivation(
                 new NatsActivation.Settings(connectionSpec(), natsSpec.getMaxBatchSize(),
-                        natsSpec.getQueueCapacity(), Duration.ofMillis(250),
+                        natsSpec.getQueueCapacity(), natsSpec.getQueueMaxBytes(), natsSpec.getPendingMessagesLimit(),
+                        natsSpec.getPendingBytesLimit(), Duration.ofMillis(250),
                         Duration.ofMillis(natsSpec.getTimerIntervalMillis())),
                 factory);
         activations.put(factory, activation);

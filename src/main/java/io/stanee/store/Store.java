@@ -12,9 +12,10 @@ public interface Store {
     /**
      * Checks that the database holds the schema this store reads, before anything else is asked of it: throws
      * {@link IncompatibleStoreException} (retrying cannot help: the DBA must act) or {@link StoreException} (not
-     * reachable now).
+     * reachable now). Returns the cap of the column that holds a stored message when it is below what a NATS
+     * message can carry (a MySQL BLOB of the Go script), else null.
      */
-    void checkSchema();
+    StoredMessageLimit checkSchema();
 
     /** Reads everything a server needs to resume; an empty state on a new database. */
     RecoveredState recover();

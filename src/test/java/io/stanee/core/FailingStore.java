@@ -1,6 +1,7 @@
 package io.stanee.core;
 
 import io.stanee.store.MessageSize;
+import io.stanee.store.StoredMessageLimit;
 import io.stanee.store.MessagesUpTo;
 import io.stanee.store.LockAttempt;
 import io.stanee.store.MessageTotals;
@@ -103,8 +104,8 @@ final class FailingStore implements Store {
     }
 
     @Override
-    public void checkSchema() {
-        store.checkSchema();
+    public StoredMessageLimit checkSchema() {
+        return store.checkSchema();
     }
 
     @Override

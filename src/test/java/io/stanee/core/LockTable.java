@@ -1,6 +1,7 @@
 package io.stanee.core;
 
 import io.stanee.store.MessageSize;
+import io.stanee.store.StoredMessageLimit;
 import io.stanee.store.MessagesUpTo;
 import io.stanee.store.LockAttempt;
 import io.stanee.store.MessageTotals;
@@ -46,7 +47,8 @@ final class LockTable implements Store {
     }
 
     @Override
-    public void checkSchema() {
+    public StoredMessageLimit checkSchema() {
+        return null;
     }
 
     @Override

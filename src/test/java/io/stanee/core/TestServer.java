@@ -52,7 +52,11 @@ final class TestServer {
     }
 
     TestServer(ServerSettings settings) {
-        server = new StanServer(settings, store, () -> now);
+        this(settings, new RequestLimits());
+    }
+
+    TestServer(ServerSettings settings, RequestLimits requestLimits) {
+        server = new StanServer(settings, requestLimits, store, () -> now);
         server.recover();
         server.initialize();
     }
@@ -95,12 +99,16 @@ final class TestServer {
     }
 
     InboundMessage publish(String clientId, String channel, String data) {
+        return publish(clientId, channel, data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    InboundMessage publish(String clientId, String channel, byte[] data) {
         String guid = "guid-" + (++guids);
         PubMsg pub = PubMsg.newBuilder()
                 .setClientID(clientId)
                 .setGuid(guid)
                 .setSubject(channel)
-                .setData(ByteString.copyFromUtf8(data))
+                .setData(ByteString.copyFrom(data))
                 .build();
         return new InboundMessage(SUBJECTS.getPublish() + "." + channel, "_INBOX." + clientId + ".ack." + guid,
                 pub.toByteArray());

@@ -12,6 +12,7 @@ import io.stanee.store.RecoveredState;
 import io.stanee.store.Store;
 import io.stanee.store.StoreBatch;
 import io.stanee.store.StoreOp;
+import io.stanee.store.StoredMessageLimit;
 import io.stanee.store.StoredMessage;
 
 import java.util.ArrayList;
@@ -154,8 +155,8 @@ public final class EncryptedStore implements Store {
     }
 
     @Override
-    public void checkSchema() {
-        store.checkSchema();
+    public StoredMessageLimit checkSchema() {
+        return store.checkSchema();
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.stanee.store.Store;
 import io.stanee.store.StoreBatch;
 import io.stanee.store.StoreException;
 import io.stanee.store.StoreOp;
+import io.stanee.store.StoredMessageLimit;
 import io.stanee.store.StoredMessage;
 import jakarta.annotation.Resource;
 import jakarta.ejb.Asynchronous;
@@ -56,8 +57,8 @@ public class JpaStore implements Store {
     /** Outside a transaction: an empty embedded Derby database gets its schema here (DDL, committed at once). */
     @Override
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
-    public void checkSchema() {
-        SchemaGuard.verify(dataSource);
+    public StoredMessageLimit checkSchema() {
+        return SchemaGuard.verify(dataSource);
     }
 
     @Override

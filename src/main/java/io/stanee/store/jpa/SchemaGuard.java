@@ -2,12 +2,15 @@ package io.stanee.store.jpa;
 
 import io.stanee.store.IncompatibleStoreException;
 import io.stanee.store.StoreException;
+import io.stanee.store.StoredMessageLimit;
 
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -43,8 +46,17 @@ public final class SchemaGuard {
     private SchemaGuard() {
     }
 
-    /** Verifies the schema; on an empty embedded Derby database, creates it first. */
-    public static void verify(DataSource dataSource) {
+    /**
+     * Up to this many bytes a serialized message fits whatever NATS carries (its max_payload is at most 64 MiB):
+     * a Messages.data column that holds less caps the messages stan-ee may accept.
+     */
+    static final long NATS_MAX_PAYLOAD_CEILING = 64L * 1024 * 1024;
+
+    /**
+     * Verifies the schema; on an empty embedded Derby database, creates it first. Returns the cap of the
+     * message column when it holds less than NATS may carry (a MySQL/MariaDB BLOB of the Go script), else null.
+     */
+    public static StoredMessageLimit verify(DataSource dataSource) {
         try (Connection connection = dataSource.getConnection()) {
             String product = connection.getMetaData().getDatabaseProductName();
             Dialect dialect = Dialect.of(product);
@@ -60,8 +72,31 @@ public final class SchemaGuard {
                                 + "create the schema; ask the DBA to run sql/%s (from the stan-ee distribution).",
                         product, String.join("; ", missing), dialect.script));
             }
+            return dialect == Dialect.MYSQL ? mysqlMessageColumnLimit(connection) : null;
         } catch (SQLException e) {
             throw new StoreException("stan-ee: cannot reach the datasource to check the schema: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The size of Messages.data as MySQL/MariaDB reports it (BLOB 65535, MEDIUMBLOB 16777215, LONGBLOB 4 GiB),
+     * if it caps a message below what NATS can carry. PostgreSQL's bytea and Derby's BLOB of the script do not.
+     */
+    private static StoredMessageLimit mysqlMessageColumnLimit(Connection connection) throws SQLException {
+        String sql = "SELECT DATA_TYPE, CHARACTER_MAXIMUM_LENGTH FROM information_schema.COLUMNS "
+                + "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'Messages' AND COLUMN_NAME = 'data'";
+        try (PreparedStatement statement = connection.prepareStatement(sql);
+             ResultSet row = statement.executeQuery()) {
+            if (!row.next()) {
+                return null;
+            }
+            String type = row.getString(1);
+            long max = row.getLong(2);
+            if (row.wasNull() || max >= NATS_MAX_PAYLOAD_CEILING) {
+                return null;
+            }
+            return new StoredMessageLimit("Messages.data (" + type.toUpperCase(Locale.ROOT) + ")", max,
+                    "ALTER TABLE Messages MODIFY data LONGBLOB");
         }
     }
 

@@ -12,6 +12,7 @@ import io.stanee.store.StoreBatch;
 import io.stanee.store.StoreException;
 import io.stanee.store.StoreLockLostException;
 import io.stanee.store.StoreOp;
+import io.stanee.store.StoredMessageLimit;
 import io.stanee.store.StoredMessage;
 
 import java.util.ArrayDeque;
@@ -77,7 +78,8 @@ public final class MemoryStore implements Store {
 
     /** Maps have no schema to check. */
     @Override
-    public void checkSchema() {
+    public StoredMessageLimit checkSchema() {
+        return null;
     }
 
     @Override
