@@ -18,8 +18,7 @@ import java.util.function.Function;
  * for committed work.
  */
 @MessageDriven(messageListenerInterface = NatsMessageListener.class, activationConfig = {
-        @ActivationConfigProperty(propertyName = "maxBatchSize", propertyValue = "1024"),
-        @ActivationConfigProperty(propertyName = "queueCapacity", propertyValue = "65536")
+        @ActivationConfigProperty(propertyName = "maxBatchSize", propertyValue = "1024")
 })
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class StanEndpoint implements NatsMessageListener {

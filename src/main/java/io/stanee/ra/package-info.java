@@ -8,6 +8,11 @@
  * cross the boundary as plain subjects and bytes ({@link io.stanee.ra.InboundMessage},
  * {@link io.stanee.ra.OutboundMessage}).
  *
+ * <p>The dispatcher never blocks (a connection that stops reading is dropped by the NATS server as a slow
+ * consumer): past the queue's bounds a request is answered at once with the application's overload answer
+ * ({@link io.stanee.ra.NatsMessageListener#overloadAnswers}). The adapter also tells the application the NATS
+ * server's {@code max_payload} after every connection, so that it accepts no message it could not deliver.
+ *
  * <p>These classes are packaged in the RAR, not in the WAR; the WAR sees them through its class provider.
  */
 package io.stanee.ra;
