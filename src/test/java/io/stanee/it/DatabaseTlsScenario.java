@@ -138,6 +138,7 @@ abstract class DatabaseTlsScenario {
     @Test
     @Order(2)
     void withoutTlsStanEeIsNotReadyAndHealthSaysWhy() throws Exception {
+        liberty.stop(); // in case the test above failed before it stopped the server: this start must be a new one
         liberty.configure(variables("disable")).startWithoutWaiting();
         String health = liberty.awaitHealth(plainRefusal(), Duration.ofSeconds(120));
         assertTrue(health.startsWith("503 "), "not ready: " + health);
