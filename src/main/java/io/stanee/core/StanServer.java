@@ -10,10 +10,12 @@ import io.stanee.store.IncompatibleStoreException;
 import io.stanee.store.RecoveredState;
 import io.stanee.store.Store;
 import io.stanee.store.StoreBatch;
+import io.stanee.store.StoreConnectionLost;
 import io.stanee.store.StoreFailures;
 import io.stanee.store.StoreLockLostException;
 import io.stanee.store.StoreOp;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -26,8 +28,19 @@ import java.util.logging.Logger;
  *
  * <p>Each batch is one unit of work: every request is decided in arrival order against the in-memory state,
  * the store work of all of them is applied in one transaction (group commit), and only then are the replies
- * and deliveries released. If the transaction fails, the in-memory changes are undone and the requests are
- * retried one by one, so one bad request cannot fail the others and each failing one gets its own error.
+ * and deliveries released. If the transaction fails, the in-memory changes are undone, and then what happens
+ * depends on the failure:
+ * <ul>
+ *   <li>the connection broke before anything was committed (the first use of a pooled connection after a database
+ *       restart): the batch is done again on a fresh connection, at once and then while the database is coming
+ *       back, for up to {@link #RECONNECT_WINDOW}; the clients see only latency;</li>
+ *   <li>the database is out of reach (connection refused, timeout, commit outcome unknown): the requests that
+ *       need the store get {@code stan: store error: ...} at once and those that need none (pings, heartbeat
+ *       answers) are answered; until a probe finds the database back ({@link StoreOutage}) every batch is handled
+ *       that way without asking the database;</li>
+ *   <li>the database refused the batch (a value too long, a duplicate key): the requests are retried one by one,
+ *       so one bad request cannot fail the others and each failing one gets its own error.</li>
+ * </ul>
  */
 public final class StanServer {
 
@@ -35,6 +48,14 @@ public final class StanServer {
 
     /** Subjects under this prefix never come from NATS: they carry answers to the server's own requests. */
     static final String INTERNAL_PREFIX = "$stanee.";
+
+    /**
+     * How long a batch whose connection broke before its commit is tried again while the database refuses new
+     * connections: a fast restart of PostgreSQL takes about a second. Meanwhile the worker waits (the clients see
+     * latency, not errors); a database still away after it is treated as out of reach.
+     */
+    static final Duration RECONNECT_WINDOW = Duration.ofSeconds(3);
+    private static final long RECONNECT_PAUSE_MILLIS = 100;
 
     private final ServerState state;
     private final ConnectionHandler connections;
@@ -48,6 +69,8 @@ public final class StanServer {
     private final LongSupplier monotonicClock;
     /** Set once from another thread when the metrics are registered. */
     private volatile MetricsRecorder recorder = MetricsRecorder.NONE;
+    private final StoreOutage outage;
+    private Duration reconnectWindow = RECONNECT_WINDOW;
     /** A new store's record waits for {@link #initialize}. */
     private boolean newStore;
     /** The FT lock every batch requires, or null outside an FT group. */
@@ -75,7 +98,8 @@ public final class StanServer {
                       LongSupplier monotonicClock) {
         this.nanoClock = nanoClock;
         this.monotonicClock = monotonicClock;
-        this.state = new ServerState(settings, requestLimits, store, new ServerStats());
+        this.outage = new StoreOutage(store, nanoClock);
+        this.state = new ServerState(settings, requestLimits, new GuardedStore(store, outage), new ServerStats());
         this.limits = new LimitsEnforcer(state, nanoClock);
         SubscriptionCloser closer = new SubscriptionCloser(state, nanoClock);
         this.subscriptions = new SubscriptionHandler(state, closer, nanoClock);
@@ -203,7 +227,15 @@ public final class StanServer {
 
     /** Handles a batch of requests; the returned messages may be sent: their store work is committed. */
     public List<OutboundMessage> handle(List<InboundMessage> requests) {
+        if (outage.poll()) {
+            return withoutStore(requests, outage.error());
+        }
         return inOneBatch(requests, batch -> requests.forEach(request -> route(request, batch)));
+    }
+
+    /** For tests: how long a batch whose connection broke is retried (0: once, at once). */
+    void reconnectWindow(Duration window) {
+        this.reconnectWindow = window;
     }
 
     /** Writes the subscription state still held back by the caching mode (called at shutdown). */
@@ -217,6 +249,7 @@ public final class StanServer {
 
     /** Acts on time: heartbeats that are due, messages whose ack wait expired. */
     public List<OutboundMessage> tick() {
+        outage.poll();
         List<OutboundMessage> out = inOneBatch(List.of(), batch -> {
             heartbeats.sendDue(batch);
             limits.addRecoveredTotals(batch);
@@ -235,26 +268,77 @@ public final class StanServer {
      * failure anywhere undoes the whole batch, as a failed commit does.
      */
     private List<OutboundMessage> inOneBatch(List<InboundMessage> requests, Consumer<Batch> decide) {
-        Batch batch = new Batch();
-        try {
-            decide.accept(batch);
-            batch.publishedChannels().forEach(channel -> limits.enforceSize(channel, batch));
-            delivery.deliverAll(batch);
-            if (!batch.storeBatch().isEmpty()) {
-                long start = monotonicClock.getAsLong();
-                commit(batch.storeBatch());
-                recorder.committed(monotonicClock.getAsLong() - start);
-                state.stats.storeCommits.increment();
+        long reconnectDeadline = 0;
+        for (int attempt = 0; ; attempt++) {
+            Batch batch = new Batch();
+            try {
+                decide.accept(batch);
+                batch.publishedChannels().forEach(channel -> limits.enforceSize(channel, batch));
+                delivery.deliverAll(batch);
+                if (!batch.storeBatch().isEmpty()) {
+                    long start = monotonicClock.getAsLong();
+                    commit(batch.storeBatch());
+                    recorder.committed(monotonicClock.getAsLong() - start);
+                    state.stats.storeCommits.increment();
+                }
+                List<OutboundMessage> out = batch.committed();
+                batch.report(recorder, monotonicClock.getAsLong()); // the PubAcks are handed to the adapter now
+                return out;
+            } catch (StoreLockLostException lost) {
+                batch.rollback(); // another server owns the store now: no retry, no reply, this one stops
+                throw lost;
+            } catch (StoreConnectionLost lost) {
+                // nothing was committed: undone in memory, the batch is decided and written again from scratch
+                batch.rollback();
+                if (attempt == 0) {
+                    LOG.info(() -> "the database connection broke before the commit, trying the batch again on a "
+                            + "fresh connection: " + rootMessage(lost));
+                    reconnectDeadline = System.nanoTime() + reconnectWindow.toNanos();
+                } else if (System.nanoTime() - reconnectDeadline < 0) {
+                    pauseBeforeReconnecting();
+                } else {
+                    return failed(batch, requests, lost);
+                }
+            } catch (RuntimeException e) {
+                return failed(batch, requests, e);
             }
-            List<OutboundMessage> out = batch.committed();
-            batch.report(recorder, monotonicClock.getAsLong()); // the PubAcks are handed to the adapter now
-            return out;
-        } catch (StoreLockLostException lost) {
-            batch.rollback(); // another server owns the store now: no retry, no reply, this one stops
-            throw lost;
-        } catch (RuntimeException e) {
-            return failed(batch, requests, e);
         }
+    }
+
+    private static void pauseBeforeReconnecting() {
+        try {
+            Thread.sleep(RECONNECT_PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Handles each request in a batch of its own without the database, which is out of reach: what needs no store
+     * work is answered as usual (a ping, a heartbeat answer), what needs the store gets the store error at once.
+     */
+    private List<OutboundMessage> withoutStore(List<InboundMessage> requests, String error) {
+        List<OutboundMessage> out = new ArrayList<>();
+        for (InboundMessage request : requests) {
+            Batch batch = new Batch();
+            try {
+                route(request, batch);
+                batch.publishedChannels().forEach(channel -> limits.enforceSize(channel, batch));
+                delivery.deliverAll(batch);
+                if (batch.storeBatch().isEmpty()) {
+                    out.addAll(batch.committed());
+                    continue;
+                }
+            } catch (StoreLockLostException lost) {
+                batch.rollback();
+                throw lost;
+            } catch (RuntimeException e) {
+                // refused by the guard (or a request that failed on its own): answered with the store error below
+            }
+            batch.rollback();
+            out.addAll(batch.failureReplies("stan: store error: " + error));
+        }
+        return out;
     }
 
     /**
@@ -266,6 +350,10 @@ public final class StanServer {
      */
     private List<OutboundMessage> failed(Batch batch, List<InboundMessage> requests, RuntimeException e) {
         batch.rollback();
+        if (e instanceof StoreOutage.Refused) {
+            // not even tried: the database went out of reach while this batch was being decided
+            return withoutStore(requests, outage.error());
+        }
         batch.publishedChannels().forEach(Channel::markLastUncertain);
         state.stats.storeFailures.increment();
         boolean unavailable = StoreFailures.unavailable(e);
@@ -274,10 +362,17 @@ public final class StanServer {
         }
         if (requests.isEmpty()) {
             LOG.log(Level.WARNING, "store failure on timer work, retried on the next tick: " + e, e);
+            if (unavailable) {
+                outage.began(rootMessage(e));
+            }
             return List.of();
         }
-        LOG.log(Level.WARNING, (unavailable ? "the database is out of reach, " + requests.size()
-                + " requests failed: " : "store failure on " + requests.get(0).subject() + ": ") + e, e);
+        if (unavailable) {
+            LOG.log(Level.WARNING, "the database is out of reach, " + requests.size() + " requests failed: " + e, e);
+            outage.began(rootMessage(e));
+            return withoutStore(requests, rootMessage(e));
+        }
+        LOG.log(Level.WARNING, "store failure on " + requests.get(0).subject() + ": " + e, e);
         return batch.failureReplies("stan: store error: " + rootMessage(e));
     }
 

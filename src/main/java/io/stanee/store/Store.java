@@ -1,6 +1,7 @@
 package io.stanee.store;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 
 /**
@@ -64,4 +65,13 @@ public interface Store {
 
     /** Frees the lock if {@code lockId} holds it (a clean shutdown lets a standby take over at once). */
     void releaseLock(String lockId);
+
+    /**
+     * Whether the database answers now, found out in the background (on a thread of the container's, so that a
+     * hanging database does not hold the caller): the probe a server runs while its database is out of reach,
+     * to resume by itself. A store without a database of its own is always reachable.
+     */
+    default Future<Boolean> reachable() {
+        return CompletableFuture.completedFuture(true);
+    }
 }

@@ -5,6 +5,7 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.SQLNonTransientConnectionException;
+import java.net.SocketTimeoutException;
 import java.util.Set;
 
 /**
@@ -21,6 +22,12 @@ public final class StoreFailures {
      */
     private static final Set<String> UNAVAILABLE_STATES = Set.of("57P01", "57P02", "57P03", "57014", "70100");
 
+    /** SQL states of a connection the server ended or refused: shut down, crashed, starting up or shutting down. */
+    private static final Set<String> SERVER_GONE_STATES = Set.of("57P01", "57P02", "57P03");
+
+    /** A statement cancelled by its timeout: PostgreSQL's query_canceled, MySQL/MariaDB's interrupted query. */
+    private static final Set<String> TIMEOUT_STATES = Set.of("57014", "70100");
+
     /** JTA's word that the commit did not happen as asked, or that nobody knows whether it did. */
     private static final Set<String> UNKNOWN_OUTCOME = Set.of("jakarta.transaction.HeuristicMixedException",
             "jakarta.transaction.HeuristicRollbackException", "jakarta.transaction.RollbackException");
@@ -31,7 +38,8 @@ public final class StoreFailures {
     /** Whether anything in the failure's cause chain says the database could not be reached or timed out. */
     public static boolean unavailable(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof SQLTimeoutException || cause instanceof SQLTransientConnectionException
+            if (cause instanceof StoreConnectionLost || cause instanceof SQLTimeoutException
+                    || cause instanceof SQLTransientConnectionException || cause instanceof SocketTimeoutException
                     || cause instanceof SQLNonTransientConnectionException || cause instanceof SQLRecoverableException
                     || UNKNOWN_OUTCOME.contains(cause.getClass().getName())) {
                 return true;
@@ -42,5 +50,50 @@ public final class StoreFailures {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether the failure is a connection that broke or could not be opened (SQL state class 08, PostgreSQL's
+     * 57P01-03, the JDBC connection exception types), and not a timeout: a statement or socket that waited too
+     * long says the database hangs, and trying again would only wait as long once more.
+     */
+    public static boolean connectionLost(Throwable failure) {
+        if (timedOut(failure)) {
+            return false;
+        }
+        for (Throwable cause = failure; cause != null; cause = next(cause)) {
+            if (cause instanceof StoreConnectionLost || cause instanceof SQLNonTransientConnectionException
+                    || cause instanceof SQLRecoverableException) {
+                return true;
+            }
+            if (cause instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || SERVER_GONE_STATES.contains(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether anything in the cause chain is a timeout: a statement cancelled by its timeout, a socket read that
+     * got no answer (the driver then reports a broken connection, 08006, caused by the socket timeout), or no
+     * pooled connection free within the pool's wait.
+     */
+    public static boolean timedOut(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = next(cause)) {
+            if (cause instanceof SQLTimeoutException || cause instanceof SocketTimeoutException
+                    || cause instanceof SQLTransientConnectionException) {
+                return true;
+            }
+            if (cause instanceof SQLException sql && sql.getSQLState() != null
+                    && TIMEOUT_STATES.contains(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable next(Throwable cause) {
+        return cause.getCause() == cause ? null : cause.getCause();
     }
 }

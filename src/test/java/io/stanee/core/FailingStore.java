@@ -32,6 +32,10 @@ final class FailingStore implements Store {
     private Predicate<StoreBatch> failingBatches = batch -> false;
     private boolean writeBeforeFailing;
     private String error = "disk I/O error";
+    /** How a failure reaches the core: a plain store error by default (a batch the database refused). */
+    private java.util.function.Function<String, RuntimeException> failure = StoreException::new;
+    private boolean reachable = true;
+    private int probes;
     private int applies;
     private int reads;
 
@@ -70,6 +74,36 @@ final class FailingStore implements Store {
         return this;
     }
 
+    /** The failures are a connection that broke before the commit (e.g. the first use after a restart). */
+    FailingStore asLostConnection() {
+        failure = message -> new io.stanee.store.StoreConnectionLost(message,
+                new java.sql.SQLException(message, "57P01"));
+        return this;
+    }
+
+    /** The failures are a statement that timed out on a hanging database. */
+    FailingStore asTimeout() {
+        failure = message -> new StoreException(message, new java.sql.SQLTimeoutException(message, "57014"));
+        return this;
+    }
+
+    /** What the background probe of the database answers from now on. */
+    FailingStore reachable(boolean answers) {
+        this.reachable = answers;
+        return this;
+    }
+
+    /** How many times the database was probed. */
+    int probes() {
+        return probes;
+    }
+
+    @Override
+    public Future<Boolean> reachable() {
+        probes++;
+        return java.util.concurrent.CompletableFuture.completedFuture(reachable);
+    }
+
     void heal() {
         failingApplies.clear();
         failingReads.clear();
@@ -87,18 +121,18 @@ final class FailingStore implements Store {
         applies++;
         boolean fail = failingApplies.remove(applies) || failingBatches.test(batch);
         if (fail && !writeBeforeFailing) {
-            throw new StoreException(error);
+            throw failure.apply(error);
         }
         store.apply(batch);
         if (fail) {
-            throw new StoreException(error);
+            throw failure.apply(error);
         }
     }
 
     private <T> T read(Supplier<T> read) {
         reads++;
         if (failingReads.remove(reads)) {
-            throw new StoreException(error);
+            throw failure.apply(error);
         }
         return read.get();
     }

@@ -7,7 +7,9 @@ import io.stanee.store.MessagesUpTo;
 import io.stanee.store.RecoveredState;
 import io.stanee.store.Store;
 import io.stanee.store.StoreBatch;
+import io.stanee.store.StoreConnectionLost;
 import io.stanee.store.StoreException;
+import io.stanee.store.StoreFailures;
 import io.stanee.store.StoreOp;
 import io.stanee.store.StoredMessageLimit;
 import io.stanee.store.StoredMessage;
@@ -43,6 +45,9 @@ public class JpaStore implements Store {
 
     /** Rows per round when a deleted channel is purged (the Go store's deep-delete batch). */
     private static final int PURGE_ROUND = 1000;
+
+    /** How long the probe of {@link #reachable} waits for the database's answer on a connection it got. */
+    private static final int PROBE_SECONDS = 5;
 
     @PersistenceContext(unitName = "stanee")
     private EntityManager em;
@@ -86,9 +91,30 @@ public class JpaStore implements Store {
                 new BatchWriter().write(batch.ops()); // appends alone need no persistence context
             }
         } catch (PersistenceException e) {
-            throw new StoreException(e.getMessage(), e);
+            throw failure(e.getMessage(), e);
         } catch (SQLException e) {
-            throw new StoreException("sql: error writing the batch: " + e.getMessage(), e);
+            throw failure("sql: error writing the batch: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A failure inside {@link #apply} happens before the container commits, and the transaction is then rolled
+     * back: when the connection broke, nothing was written and the caller may do it all again on a fresh one.
+     * A failure at commit never comes through here (the container reports it), so it stays an unknown outcome.
+     */
+    private static StoreException failure(String message, Exception e) {
+        return StoreFailures.connectionLost(e) ? new StoreConnectionLost(message, e) : new StoreException(message, e);
+    }
+
+    /** A fresh look at the database, on a container thread: a hanging database holds that thread, not the caller. */
+    @Override
+    @Asynchronous
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public Future<Boolean> reachable() {
+        try (Connection connection = dataSource.getConnection()) {
+            return CompletableFuture.completedFuture(connection.isValid(PROBE_SECONDS));
+        } catch (SQLException e) {
+            return CompletableFuture.completedFuture(false);
         }
     }
 
