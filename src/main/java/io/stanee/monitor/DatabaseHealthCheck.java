@@ -10,14 +10,18 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 
-/** Ready only while the datasource hands out a valid connection. */
+/**
+ * Ready only while the database hands out a valid connection. Through a small datasource of its own
+ * ({@code jdbc/stanee-health}, 2 connections): checks that come in bursts never take the store's connections, and
+ * a store that uses all of its pool never makes the check wait for one.
+ */
 @Readiness
 @ApplicationScoped
 public class DatabaseHealthCheck implements HealthCheck {
 
     private static final int VALIDATION_SECONDS = 2;
 
-    @Resource(lookup = "jdbc/stanee")
+    @Resource(lookup = "jdbc/stanee-health")
     DataSource dataSource;
 
     @Override
