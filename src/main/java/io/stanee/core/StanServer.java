@@ -18,6 +18,7 @@ import io.stanee.store.StoreOp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
@@ -33,7 +34,9 @@ import java.util.logging.Logger;
  * <ul>
  *   <li>the connection broke before anything was committed (the first use of a pooled connection after a database
  *       restart): the batch is done again on a fresh connection, at once and then while the database is coming
- *       back, for up to {@link #RECONNECT_WINDOW}; the clients see only latency;</li>
+ *       back, for up to {@link #RECONNECT_WINDOW}; the clients see only latency. When it broke at the commit, the
+ *       database is asked whether the commit was made ({@link LostCommit}): if so the batch succeeded, if not it
+ *       is done again;</li>
  *   <li>the database is out of reach (connection refused, timeout, commit outcome unknown): the requests that
  *       need the store get {@code stan: store error: ...} at once and those that need none (pings, heartbeat
  *       answers) are answered; until a probe finds the database back ({@link StoreOutage}) every batch is handled
@@ -300,6 +303,24 @@ public final class StanServer {
                     return failed(batch, requests, lost);
                 }
             } catch (RuntimeException e) {
+                if (!batch.storeBatch().isEmpty()) {
+                    Optional<Boolean> committed = LostCommit.committed(state.store, batch.storeBatch(), e,
+                            System.nanoTime() + reconnectWindow.toNanos(), StanServer::pauseBeforeReconnecting);
+                    if (committed.isPresent() && committed.get()) {
+                        LOG.info(() -> "the database connection broke at the commit, which was made: " + rootMessage(e));
+                        state.stats.storeCommits.increment();
+                        return batch.committed();
+                    }
+                    if (committed.isPresent() && (attempt == 0 || System.nanoTime() - reconnectDeadline < 0)) {
+                        LOG.info(() -> "the database connection broke at the commit, which was not made: trying the "
+                                + "batch again: " + rootMessage(e));
+                        batch.rollback();
+                        if (attempt == 0) {
+                            reconnectDeadline = System.nanoTime() + reconnectWindow.toNanos();
+                        }
+                        continue;
+                    }
+                }
                 return failed(batch, requests, e);
             }
         }

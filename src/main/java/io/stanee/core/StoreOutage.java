@@ -25,11 +25,19 @@ final class StoreOutage {
     /** The longest a database that is back goes unnoticed after a failed probe. */
     static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
 
+    /**
+     * How long a batch waits for a probe that has just started: a database that only timed out behind a lock
+     * answers it in milliseconds, and the request that comes right after the lock is gone should be served, not
+     * refused. A hanging database costs this once per probe, not per batch.
+     */
+    private static final Duration FRESH_PROBE_WAIT = Duration.ofMillis(200);
+
     private final Store store;
     private final java.util.function.LongSupplier nanoClock;
     /** The error of the failure that started the outage, null while the database is reachable. */
     private String error;
     private Future<Boolean> probe;
+    private long probeStarted;
     private long nextProbe;
 
     StoreOutage(Store store, java.util.function.LongSupplier nanoClock) {
@@ -63,6 +71,9 @@ final class StoreOutage {
             return false;
         }
         long now = nanoClock.getAsLong();
+        if (probe != null && !probe.isDone() && now - probeStarted < FRESH_PROBE_WAIT.toNanos()) {
+            awaitAnswer(probe, FRESH_PROBE_WAIT.toNanos() - (now - probeStarted));
+        }
         if (probe != null && probe.isDone()) {
             boolean reachable = answer(probe);
             probe = null;
@@ -76,6 +87,7 @@ final class StoreOutage {
         if (probe == null && now - nextProbe >= 0) {
             try {
                 probe = store.reachable();
+                probeStarted = now;
             } catch (RuntimeException e) {
                 nextProbe = now + PROBE_INTERVAL.toNanos();
             }
@@ -86,6 +98,16 @@ final class StoreOutage {
     /** The refusal of a store call while the database is out. */
     StoreException refusal() {
         return new Refused(error);
+    }
+
+    private static void awaitAnswer(Future<Boolean> probe, long nanos) {
+        try {
+            probe.get(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException | ExecutionException | RuntimeException e) {
+            // no answer yet, or a failed probe: read by the caller
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static boolean answer(Future<Boolean> probe) {

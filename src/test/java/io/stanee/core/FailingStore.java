@@ -81,6 +81,16 @@ final class FailingStore implements Store {
         return this;
     }
 
+    /**
+     * The failures are a connection that broke at the commit (the container's exception, caused by the driver's
+     * 57P01): whether the commit was made is unknown to the caller.
+     */
+    FailingStore asLostConnectionAtCommit() {
+        failure = message -> new IllegalStateException("jakarta.transaction.HeuristicMixedException",
+                new java.sql.SQLException(message, "57P01"));
+        return this;
+    }
+
     /** The failures are a statement that timed out on a hanging database. */
     FailingStore asTimeout() {
         failure = message -> new StoreException(message, new java.sql.SQLTimeoutException(message, "57014"));

@@ -112,4 +112,50 @@ class StanServerStoreOutageTest {
         assertEquals("", out.reply(b, PubAck.parser()).getError());
         assertEquals(3, stan.store.applies() - appliesBefore, "the batch, then each request alone");
     }
+
+    @Test
+    void aCommitWhoseConnectionBrokeButWasMadeIsAcknowledgedWithoutWritingItAgain() {
+        stan.send(connect("me"));
+        stan.store.asLostConnectionAtCommit().afterWriting()
+                .failApplies("FATAL: terminating connection due to administrator command", 1);
+        int appliesBefore = stan.store.applies();
+        InboundMessage a = stan.publish("me", "orders", "a");
+        InboundMessage b = stan.publish("me", "orders", "b");
+        TestServer.Out out = stan.send(a, b);
+
+        assertEquals("", out.reply(a, PubAck.parser()).getError());
+        assertEquals("", out.reply(b, PubAck.parser()).getError());
+        assertEquals(1, stan.store.applies() - appliesBefore, "the database had it: not written again");
+        assertEquals(List.of(1L, 2L), storedSequences());
+        InboundMessage c = stan.publish("me", "orders", "c");
+        assertEquals("", stan.send(c).reply(c, PubAck.parser()).getError());
+        assertEquals(List.of(1L, 2L, 3L), storedSequences(), "the next publish follows without a gap");
+    }
+
+    @Test
+    void aCommitWhoseConnectionBrokeAndWasNotMadeIsWrittenAgain() {
+        stan.send(connect("me"));
+        stan.store.asLostConnectionAtCommit()
+                .failApplies("FATAL: terminating connection due to administrator command", 1);
+        int appliesBefore = stan.store.applies();
+        InboundMessage a = stan.publish("me", "orders", "a");
+        TestServer.Out out = stan.send(a);
+
+        assertEquals("", out.reply(a, PubAck.parser()).getError());
+        assertEquals(2, stan.store.applies() - appliesBefore, "not made: written again");
+        assertEquals(List.of(1L), storedSequences());
+    }
+
+    @Test
+    void aCommitThatTimedOutStaysUncertainAndFails() {
+        stan.send(connect("me"));
+        stan.store.asTimeout().afterWriting().failApplies("Read timed out", 1);
+        InboundMessage a = stan.publish("me", "orders", "a");
+        assertEquals("stan: store error: Read timed out", stan.send(a).reply(a, PubAck.parser()).getError());
+        stan.store.heal();
+        stan.tick(); // the probe finds the database back
+        InboundMessage b = stan.publish("me", "orders", "b");
+        assertEquals("", stan.send(b).reply(b, PubAck.parser()).getError());
+        assertEquals(List.of(1L, 2L), storedSequences(), "the uncertain commit was made: the next one follows it");
+    }
 }

@@ -110,22 +110,24 @@ public final class OwnPostgres implements AutoCloseable {
      */
     public void freeze() throws IOException, InterruptedException {
         ProcessHandle postmaster = postmaster().orElseThrow(() -> new IllegalStateException("not running"));
-        signal("-STOP", postmaster.pid());
         frozen.add(postmaster.pid());
-        for (ProcessHandle child : postmaster.children().toList()) {
-            signal("-STOP", child.pid());
-            frozen.add(child.pid());
-        }
+        postmaster.children().forEach(child -> frozen.add(child.pid()));
+        signalAll("-STOP", frozen); // one kill for all: the database stops at once, not process by process
     }
 
     /** Lets every process {@link #freeze} stopped go on. */
     public void thaw() throws IOException, InterruptedException {
-        for (long pid : frozen) {
-            if (ProcessHandle.of(pid).isPresent()) {
-                signal("-CONT", pid);
-            }
+        List<Long> alive = frozen.stream().filter(pid -> ProcessHandle.of(pid).isPresent()).toList();
+        if (!alive.isEmpty()) {
+            signalAll("-CONT", alive);
         }
         frozen.clear();
+    }
+
+    private static void signalAll(String signal, List<Long> pids) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("kill", signal));
+        pids.forEach(pid -> command.add(Long.toString(pid)));
+        exec(command);
     }
 
     /** Stops the instance (thawing it first if frozen) and removes its directory. */
