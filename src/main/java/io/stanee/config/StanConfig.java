@@ -3,206 +3,161 @@ package io.stanee.config;
 import io.stanee.core.ChannelLimits;
 import io.stanee.core.RequestLimits;
 import io.stanee.core.ServerSettings;
+import io.stanee.protocol.ChannelNames;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * Every option of the STAN core, with the Go server's names and defaults. The NATS URL ({@code stan.nats_server})
- * is read by the resource adapter's configuration in server.xml, since the adapter owns the connection.
+ * Every option of the STAN core, with the Go server's names and defaults, read and validated at start-up: an
+ * invalid value stops the start with one {@link InvalidOptionException} naming the option and the value (the
+ * Go server's words where it has a check). The NATS URL ({@code stan.nats_server}) is read by the resource
+ * adapter's configuration in server.xml, since the adapter owns the connection; {@code stan.db} picks the
+ * datasource file in server.xml and is checked here too.
  */
 @ApplicationScoped
 public class StanConfig {
 
-    @Inject
-    @ConfigProperty(name = "stan.cluster_id", defaultValue = "test-cluster")
-    String clusterId;
-
-    @Inject
-    @ConfigProperty(name = "stan.discover_prefix", defaultValue = "_STAN.discover")
-    String discoverPrefix;
-
-    @Inject
-    @ConfigProperty(name = "stan.max_channels", defaultValue = "100")
-    int maxChannels;
-
-    @Inject
-    @ConfigProperty(name = "stan.max_subs", defaultValue = "1000")
-    int maxSubscriptions;
-
-    @Inject
-    @ConfigProperty(name = "stan.max_msgs", defaultValue = "1000000")
-    long maxMsgs;
-
-    @Inject
-    @ConfigProperty(name = "stan.max_bytes", defaultValue = "1024000000")
-    long maxBytes;
-
-    @Inject
-    @ConfigProperty(name = "stan.max_age", defaultValue = "0")
-    String maxAge;
-
-    @Inject
-    @ConfigProperty(name = "stan.max_inactivity", defaultValue = "0")
-    String maxInactivity;
+    /** The files of liberty/datasources: what {@code stan.db} may name. */
+    static final List<String> DATABASES = List.of("derby", "postgres", "mysql", "postgres-ha");
+    private static final String NEGATIVE_CHANNELS = "max channels limit cannot be negative (%d)";
 
     @Inject
     Config config;
 
-    @Inject
-    @ConfigProperty(name = "stan.hb_interval", defaultValue = "30s")
-    String heartbeatInterval;
-
-    @Inject
-    @ConfigProperty(name = "stan.hb_timeout", defaultValue = "10s")
-    String heartbeatTimeout;
-
-    @Inject
-    @ConfigProperty(name = "stan.hb_fail_count", defaultValue = "10")
-    int heartbeatFailCount;
-
-    @Inject
-    @ConfigProperty(name = "stan.sql_no_caching", defaultValue = "false")
-    boolean noCaching;
-
-    /** stan-ee's own: recent messages per channel kept in memory for live subscribers. */
-    @Inject
-    @ConfigProperty(name = "stan.memory_window_msgs", defaultValue = "4096")
-    int windowMessages;
-
-    /** {@code ft_group}: the fault-tolerance group of servers sharing this store ("" = not in a group). */
-    @Inject
-    @ConfigProperty(name = "stan.ft_group")
-    Optional<String> ftGroup;
-
-    /** {@code partitioning}: serve only the channels listed in {@code stan.channels.*}. */
-    @Inject
-    @ConfigProperty(name = "stan.partitioning", defaultValue = "false")
-    boolean partitioning;
-
-    /**
-     * {@code store}: SQL (the datasource, stan-ee's default) or MEMORY (the Go server's default: nothing is kept
-     * across a restart, for trying things out). Go's names, in any case; Go's FILE store has no counterpart.
-     */
-    @Inject
-    @ConfigProperty(name = "stan.store", defaultValue = "SQL")
-    String store;
-
-    /** Whether {@code stan.store} chooses the non-durable memory store. */
-    public boolean memoryStore() {
-        return switch (store.trim().toUpperCase(java.util.Locale.ROOT)) {
-            case "SQL" -> false;
-            case "MEMORY" -> true;
-            default -> throw new IllegalArgumentException("stan.store: \"" + store + "\" is not a store type of "
-                    + "stan-ee: SQL (the datasource of server.xml) or MEMORY (not durable); the Go server's FILE "
-                    + "store has no counterpart");
-        };
+    /** The validated settings. */
+    public ServerSettings settings() {
+        return read(OptionSource.of(config));
     }
 
-    /** {@code replace_durable}: a durable registered again while online replaces the current registration. */
-    @Inject
-    @ConfigProperty(name = "stan.replace_durable", defaultValue = "false")
-    boolean replaceDurable;
-
-    /** {@code encrypt}: store message payloads encrypted (Go's {@code Encrypt}). */
-    @Inject
-    @ConfigProperty(name = "stan.encrypt", defaultValue = "false")
-    boolean encrypt;
-
-    /** {@code encryption_cipher}: AES or CHACHA; unset picks as Go does (AES on Intel, CHACHA elsewhere). */
-    @Inject
-    @ConfigProperty(name = "stan.encryption_cipher")
-    Optional<String> encryptionCipher;
-
-    /** {@code encryption_key}; the environment variable {@code NATS_STREAMING_ENCRYPTION_KEY} wins over it. */
-    @Inject
-    @ConfigProperty(name = "stan.encryption_key")
-    Optional<String> encryptionKey;
+    /**
+     * {@code stan.store}: SQL (the datasource, stan-ee's default) or MEMORY (the Go server's default: nothing is
+     * kept across a restart, for trying things out). Go's names, in any case.
+     */
+    public boolean memoryStore() {
+        OptionReader options = new OptionReader(OptionSource.of(config));
+        checkStore(options);
+        return options.raw("stan.store").map(store -> store.trim().equalsIgnoreCase("MEMORY")).orElse(false);
+    }
 
     /**
-     * The store encryption options. The Go server's environment variable is read through MicroProfile Config
-     * too: a process environment variable (Liberty's {@code server.env}) or a variable of the same name.
+     * The store encryption options (Go's {@code encrypt}, {@code encryption_cipher}, {@code encryption_key}). The Go
+     * server's environment variable is read through MicroProfile Config too: a process environment variable
+     * (Liberty's {@code server.env}) or a variable of the same name.
      */
     public EncryptionOptions encryption() {
-        return new EncryptionOptions(encrypt, encryptionCipher.orElse(""), encryptionKey.orElse(null),
+        OptionReader options = new OptionReader(OptionSource.of(config));
+        return new EncryptionOptions(options.bool("stan.encrypt", false),
+                options.raw("stan.encryption_cipher").orElse(""), options.raw("stan.encryption_key").orElse(null),
                 config.getOptionalValue("NATS_STREAMING_ENCRYPTION_KEY", String.class).orElse(null));
     }
 
-    /** stan-ee's own: how long the worker may stay inside one call before liveness reports it stuck. */
-    @Inject
-    @ConfigProperty(name = "stan.worker_stall_timeout", defaultValue = "60s")
-    String workerStallTimeout;
-
-    /** {@code stan.worker_stall_timeout}, positive. */
+    /** stan-ee's own {@code stan.worker_stall_timeout}: how long the worker may stay in one call and be live. */
     public Duration workerStallTimeout() {
-        Duration timeout = GoDurations.parse("stan.worker_stall_timeout", workerStallTimeout);
-        if (timeout.isZero() || timeout.isNegative()) {
-            throw new IllegalArgumentException("stan.worker_stall_timeout must be positive, got " + workerStallTimeout);
-        }
-        return timeout;
+        return positive(new OptionReader(OptionSource.of(config)), "stan.worker_stall_timeout", "60s");
     }
 
-    /** stan-ee's own: the longest name (channel, client ID, durable, queue group, inbox) a request may carry. */
-    @Inject
-    @ConfigProperty(name = "stan.max_name_length", defaultValue = "1024")
-    int maxNameLength;
-
-    /** stan-ee's own: the most clients registered at once (0 = unlimited). */
-    @Inject
-    @ConfigProperty(name = "stan.max_clients", defaultValue = "10000")
-    int maxClients;
-
-    /** The limits on single requests, validated (bounds named in the error). */
+    /** stan-ee's own limits on single requests: {@code stan.max_name_length}, {@code stan.max_clients}. */
     public RequestLimits requestLimits() {
-        return new RequestLimits(maxNameLength, maxClients);
+        OptionReader options = new OptionReader(OptionSource.of(config));
+        int maxNameLength = options.integer("stan.max_name_length", RequestLimits.SCHEMA_NAME_LENGTH, 1,
+                "must be at least 1 (%d)");
+        if (maxNameLength > RequestLimits.SCHEMA_NAME_LENGTH) {
+            throw new InvalidOptionException("stan.max_name_length", String.valueOf(maxNameLength), "at most "
+                    + RequestLimits.SCHEMA_NAME_LENGTH + " (the schema's VARCHAR columns)");
+        }
+        return new RequestLimits(maxNameLength, options.integer("stan.max_clients", RequestLimits.DEFAULT_MAX_CLIENTS,
+                0, "cannot be negative (%d)"));
     }
 
-    /** The validated settings; the Go server's error strings for bad values. */
-    public ServerSettings settings() {
-        requireNonNegative(maxChannels, "max channels limit cannot be negative (%d)");
-        requireNonNegative(maxSubscriptions, "max subscriptions limit cannot be negative (%d)");
-        requireNonNegative(maxMsgs, "max messages limit cannot be negative (%d)");
-        requireNonNegative(maxBytes, "max bytes limit cannot be negative (%d)");
-        Duration age = GoDurations.parse("stan.max_age", maxAge);
-        Duration inactivity = GoDurations.parse("stan.max_inactivity", maxInactivity);
+    /** The settings of an empty configuration: every option at its default. */
+    public static ServerSettings defaults() {
+        return read(OptionSource.of(Map.of()));
+    }
+
+    static ServerSettings read(OptionSource source) {
+        OptionReader options = new OptionReader(source);
+        String clusterId = subjectToken(options, "stan.cluster_id", "test-cluster");
+        String discoverPrefix = subjectToken(options, "stan.discover_prefix", "_STAN.discover");
+        checkStore(options);
+        int maxChannels = options.integer("stan.max_channels", 100, 0, NEGATIVE_CHANNELS);
+        int maxSubscriptions = options.integer("stan.max_subs", 1000, 0,
+                "max subscriptions limit cannot be negative (%d)");
+        long maxMsgs = options.number("stan.max_msgs", 1_000_000, 0, "max messages limit cannot be negative (%d)");
+        long maxBytes = options.size("stan.max_bytes", 1_024_000_000L, "max bytes limit cannot be negative (%d)");
+        Duration age = options.duration("stan.max_age", "0", "max age limit cannot be negative (%s)");
+        Duration inactivity = options.duration("stan.max_inactivity", "0",
+                "max inactivity limit cannot be negative (%s)");
         ChannelLimits limits = new ChannelLimits(maxMsgs, maxBytes, age.toNanos(), maxSubscriptions,
                 inactivity.toNanos());
-        Map<String, ChannelLimits.Override> perChannel = PerChannelLimits.read(config);
+        Map<String, ChannelLimits.Override> perChannel = PerChannelLimits.read(source);
         long literal = perChannel.keySet().stream().filter(n -> !n.contains("*") && !n.contains(">")).count();
         if (maxChannels > 0 && literal > maxChannels) {
-            throw new IllegalArgumentException(String.format(
+            throw new InvalidOptionException("stan.max_channels", String.valueOf(maxChannels), String.format(
                     "too many channels defined (%d). The max channels limit is set to %d", literal, maxChannels));
         }
-        if (clusterId.isBlank()) {
-            throw new IllegalArgumentException("stan.cluster_id must not be empty");
+        Duration interval = positive(options, "stan.hb_interval", "30s");
+        Duration timeout = positive(options, "stan.hb_timeout", "10s");
+        int failCount = options.integer("stan.hb_fail_count", 10, 0, "cannot be negative (%d)");
+        boolean noCaching = options.bool("stan.sql_no_caching", false);
+        int windowMessages = options.integer("stan.memory_window_msgs", 4096, 1, "must be at least 1 (%d)");
+        String ftGroup = options.raw("stan.ft_group").orElse("");
+        if (!ftGroup.isEmpty()) {
+            subjectToken(options, "stan.ft_group", "");
         }
-        if (windowMessages < 1) {
-            throw new IllegalArgumentException("stan.memory_window_msgs must be at least 1");
-        }
-        Duration interval = GoDurations.parse("stan.hb_interval", heartbeatInterval);
-        Duration timeout = GoDurations.parse("stan.hb_timeout", heartbeatTimeout);
-        if (interval.isZero() || timeout.isZero() || heartbeatFailCount < 0) {
-            throw new IllegalArgumentException("stan.hb_interval and stan.hb_timeout must be positive, "
-                    + "stan.hb_fail_count not negative");
-        }
+        boolean partitioning = options.bool("stan.partitioning", false);
         if (partitioning && perChannel.isEmpty()) {
             // the Go server's ErrNoChannel for a partitioned server without channels
-            throw new IllegalArgumentException("stan: no configured channel (with stan.partitioning=true, "
-                    + "stan.channels.<channel>.<limit> properties list the channels this server owns)");
+            throw new InvalidOptionException("stan.partitioning", options.raw("stan.partitioning").orElse(""),
+                    "stan: no configured channel (a partitioned server serves the channels listed by "
+                            + "stan.channels.<channel>.<limit> properties, and there are none)");
         }
+        boolean replaceDurable = options.bool("stan.replace_durable", false);
         return new ServerSettings(clusterId, discoverPrefix, maxChannels, limits, perChannel, interval, timeout,
-                heartbeatFailCount, noCaching, windowMessages, ftGroup.map(String::trim).orElse(""), partitioning,
-                replaceDurable);
+                failCount, noCaching, windowMessages, ftGroup, partitioning, replaceDurable);
     }
 
-    private static void requireNonNegative(long value, String format) {
-        if (value < 0) {
-            throw new IllegalArgumentException(String.format(format, value));
+    /**
+     * {@code stan.store} (Go's {@code store}): the Go server takes FILE, MEMORY or SQL; stan-ee has SQL and
+     * MEMORY (a Go configuration saying {@code store: sql} carries over as it is).
+     */
+    private static void checkStore(OptionReader options) {
+        options.raw("stan.store").ifPresent(store -> {
+            switch (store.toUpperCase(Locale.ROOT)) {
+                case "SQL", "MEMORY" -> { }
+                case "FILE" -> throw new InvalidOptionException("stan.store", store, "stan-ee has no file store: "
+                        + "SQL (the datasource of server.xml; stan.db picks the database) or MEMORY (not durable)");
+                default -> throw new InvalidOptionException("stan.store", store, "unknown store type: " + store);
+            }
+        });
+        options.raw("stan.db").ifPresent(db -> {
+            if (!DATABASES.contains(db)) {
+                throw new InvalidOptionException("stan.db", db, "not one of " + DATABASES
+                        + " (the datasources stan-ee has)");
+            }
+        });
+    }
+
+    /** Part of a NATS subject (cluster ID, discovery prefix, FT group): no wildcards, spaces or empty tokens. */
+    private static String subjectToken(OptionReader options, String option, String defaultValue) {
+        String value = options.text(option, defaultValue);
+        if (!ChannelNames.isValidLiteral(value) || value.chars().anyMatch(Character::isWhitespace)) {
+            throw new InvalidOptionException(option, value,
+                    "not usable in a NATS subject (no spaces, no wildcards, no empty token)");
         }
+        return value;
+    }
+
+    private static Duration positive(OptionReader options, String option, String defaultValue) {
+        Duration duration = options.duration(option, defaultValue, "cannot be negative (%s)");
+        if (duration.isZero()) {
+            throw new InvalidOptionException(option, options.text(option, defaultValue), "must be more than 0");
+        }
+        return duration;
     }
 }

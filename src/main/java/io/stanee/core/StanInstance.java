@@ -112,6 +112,17 @@ public final class StanInstance {
         this.server = freshServer();
     }
 
+    /**
+     * An instance that never serves because it could not start (an invalid option: the Go server exits there);
+     * its health and monitoring report {@code reason}. It is built on the default settings, and its caller
+     * subscribes to nothing for it.
+     */
+    public static StanInstance refused(ServerSettings defaults, Store store, LongSupplier nanoClock, String reason) {
+        StanInstance instance = new StanInstance(defaults, store, nanoClock);
+        instance.become(ServerRole.REFUSED, reason);
+        return instance;
+    }
+
     public ServerRole role() {
         return role;
     }

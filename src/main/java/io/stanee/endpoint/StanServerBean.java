@@ -1,6 +1,7 @@
 package io.stanee.endpoint;
 
 import io.stanee.config.EncryptionOptions;
+import io.stanee.config.InvalidOptionException;
 import io.stanee.config.StanConfig;
 import io.stanee.core.ServerStats;
 import io.stanee.core.ServerRole;
@@ -54,20 +55,29 @@ public class StanServerBean {
 
     private StanInstance instance;
     private volatile boolean schemaVerified;
+    /** Start-up stopped at an invalid option: nothing to subscribe to, nothing to check. */
+    private volatile boolean invalidOption;
 
     @PostConstruct
     void init() {
-        if (config.memoryStore()) {
-            LOG.warning("stan.store=MEMORY: messages, clients and subscriptions are kept in memory only and are "
-                    + "lost when the server stops");
-            store = new MemoryStore();
-        } else {
+        try {
+            store = config.memoryStore() ? new MemoryStore() : sqlStore;
+            if (store != sqlStore) {
+                LOG.warning("stan.store=MEMORY: messages, clients and subscriptions are kept in memory only and are "
+                        + "lost when the server stops");
+            }
+            EncryptionOptions encryption = config.encryption();
+            Store served = StoreEncryption.wrap(store, encryption.encrypt(), encryption.cipher(), encryption.key(),
+                    encryption.environmentKey());
+            instance = new StanInstance(config.settings(), config.requestLimits(), served, StanServerBean::nowNanos);
+        } catch (InvalidOptionException e) {
+            // the application stays deployed, so that /health says why stan-ee does not serve
+            LOG.severe(e.getMessage() + "; stan-ee does not start until the option is corrected");
             store = sqlStore;
+            instance = StanInstance.refused(StanConfig.defaults(), store, StanServerBean::nowNanos, e.getMessage());
+            invalidOption = true;
+            return;
         }
-        EncryptionOptions encryption = config.encryption();
-        Store served = StoreEncryption.wrap(store, encryption.encrypt(), encryption.cipher(), encryption.key(),
-                encryption.environmentKey());
-        instance = new StanInstance(config.settings(), config.requestLimits(), served, StanServerBean::nowNanos);
         try {
             verifySchema();
         } catch (IncompatibleStoreException e) {
@@ -104,6 +114,9 @@ public class StanServerBean {
 
     /** The subjects to listen on at first, checking the schema if the store was not reachable at deployment. */
     public List<String> subjects() {
+        if (invalidOption) {
+            return List.of();
+        }
         verifySchema();
         return instance.subjects();
     }
