@@ -105,7 +105,7 @@ class StanConfigTest {
             "stan.replace_durable | ture   | not a boolean (true or false)",
             "stan.partitioning    | on     | not a boolean (true or false)",
             // enums
-            "stan.store           | file   | stan-ee keeps its store in a SQL database only (SQL; stan.db picks the database)",
+            "stan.store           | file   | stan-ee has no file store: SQL (the datasource of server.xml; stan.db picks the database) or MEMORY (not durable)",
             "stan.store           | disk   | unknown store type: disk",
             "stan.db              | oracle | not one of [derby, postgres, mysql, postgres-ha] (the datasources stan-ee has)",
             // names that go into NATS subjects

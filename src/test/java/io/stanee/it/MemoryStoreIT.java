@@ -66,13 +66,15 @@ class MemoryStoreIT {
     }
 
     @Test
-    void anUnknownStoreTypeStopsTheStartWithTheReason() throws Exception {
+    void aFileStoreIsRefusedWithTheReasonInHealth() throws Exception {
         liberty.stop();
         Map<String, String> variables = new LinkedHashMap<>(TestDatabase.POSTGRES.libertyVariables(liberty));
         variables.put("stan.store", "file");
-        liberty.configure(variables);
-        String log = liberty.startExpectingLog("stan.store: \"file\" is not a store type of stan-ee");
-        assertTrue(log.contains("SQL (the datasource of server.xml) or MEMORY"), log);
+        liberty.configure(variables).startWithoutWaiting();
+        String health = liberty.awaitHealth("\"role\":\"refused\"", Duration.ofSeconds(180));
+        assertTrue(health.startsWith("503 "), health);
+        assertTrue(health.contains("invalid value \\\"file\\\" for option stan.store: stan-ee has no file store"),
+                health);
         liberty.stop();
     }
 
