@@ -153,7 +153,7 @@ class ChannelLimitsIT {
             for (int i = 1; i <= 3; i++) {
                 connection.publish(channel, payload(i));
             }
-            assertEquals(3, view.channel(channel).orElseThrow().getInt("msgs"), "stored at first");
+            assertEquals(3, view.lastSequence(channel), "all three were stored (some may have expired already)");
             ServerView.await("the messages of " + channel + " expire", Duration.ofSeconds(10),
                     () -> view.channel(channel).orElseThrow().getInt("msgs") == 0);
             assertEquals(List.of(), everything(connection, channel));
