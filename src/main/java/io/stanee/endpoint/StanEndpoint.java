@@ -3,7 +3,6 @@ package io.stanee.endpoint;
 import io.stanee.ra.InboundMessage;
 import io.stanee.ra.NatsMessageListener;
 import io.stanee.ra.OutboundMessage;
-import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.EJB;
 import jakarta.ejb.MessageDriven;
 import jakarta.ejb.TransactionAttribute;
@@ -17,9 +16,7 @@ import java.util.function.Function;
  * first and then has the store apply it in one transaction of its own, so the replies this returns are only
  * for committed work.
  */
-@MessageDriven(messageListenerInterface = NatsMessageListener.class, activationConfig = {
-        @ActivationConfigProperty(propertyName = "maxBatchSize", propertyValue = "1024")
-})
+@MessageDriven(messageListenerInterface = NatsMessageListener.class)
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class StanEndpoint implements NatsMessageListener {
 

@@ -164,18 +164,21 @@ public class StreamingMonitor extends HttpServlet {
                 .add("out_msgs", s.outMsgs())
                 .add("out_bytes", s.outBytes());
         // omitted when zero, as the Go server does where it cannot read them
-        long[] fds = fileDescriptors();
-        if (fds[0] != 0) {
-            serverz.add("open_fds", fds[0]);
+        FileDescriptors fds = fileDescriptors();
+        if (fds.open() != 0) {
+            serverz.add("open_fds", fds.open());
         }
-        if (fds[1] != 0) {
-            serverz.add("max_fds", fds[1]);
+        if (fds.max() != 0) {
+            serverz.add("max_fds", fds.max());
         }
         return serverz.build();
     }
 
     /** What the Go server reads with procfs: the entries of /proc/self/fd and the soft "Max open files". */
-    private static long[] fileDescriptors() {
+    /** Open file descriptors and their soft limit; 0 where unknown (Go leaves the field out). */
+    private record FileDescriptors(long open, long max) { }
+
+    private static FileDescriptors fileDescriptors() {
         try (Stream<Path> open = Files.list(Path.of("/proc/self/fd"))) {
             long count = open.count();
             long max = 0;
@@ -185,9 +188,9 @@ public class StreamingMonitor extends HttpServlet {
                     max = "unlimited".equals(soft) ? 0 : Long.parseLong(soft);
                 }
             }
-            return new long[] {count, max};
+            return new FileDescriptors(count, max);
         } catch (IOException | RuntimeException e) {
-            return new long[] {0, 0};
+            return new FileDescriptors(0, 0);
         }
     }
 
@@ -231,9 +234,9 @@ public class StreamingMonitor extends HttpServlet {
             return;
         }
         List<ClientView> clients = sorted(s.clients(), ClientView::id);
-        long[] page = page(request.getParameter("offset"), request.getParameter("limit"), clients.size());
+        Page page = page(request.getParameter("offset"), request.getParameter("limit"), clients.size());
         JsonArrayBuilder array = Json.createArrayBuilder();
-        clients.subList((int) page[2], (int) page[3]).forEach(client -> array.add(client(client, subs)));
+        clients.subList(page.from(), page.to()).forEach(client -> array.add(client(client, subs)));
         json(request, response, list(s, page, clients.size()).add("clients", array).build());
     }
 
@@ -268,8 +271,8 @@ public class StreamingMonitor extends HttpServlet {
             return;
         }
         List<ChannelView> channels = sorted(s.channels(), ChannelView::name);
-        long[] page = page(request.getParameter("offset"), request.getParameter("limit"), channels.size());
-        List<ChannelView> shown = channels.subList((int) page[2], (int) page[3]);
+        Page page = page(request.getParameter("offset"), request.getParameter("limit"), channels.size());
+        List<ChannelView> shown = channels.subList(page.from(), page.to());
         JsonObjectBuilder json = list(s, page, channels.size());
         // "names" or "channels", each left out when empty (Go's omitempty)
         if (!shown.isEmpty()) {
@@ -329,11 +332,11 @@ public class StreamingMonitor extends HttpServlet {
         return withNow ? json.add("now", GoJson.time(now)) : json;
     }
 
-    private static JsonObjectBuilder list(MonitorSnapshot s, long[] page, int total) {
+    private static JsonObjectBuilder list(MonitorSnapshot s, Page page, int total) {
         return header(s, Instant.now(), true)
-                .add("offset", page[0])
-                .add("limit", page[1])
-                .add("count", page[3] - page[2])
+                .add("offset", page.offset())
+                .add("limit", page.limit())
+                .add("count", page.to() - page.from())
                 .add("total", total);
     }
 
@@ -343,8 +346,11 @@ public class StreamingMonitor extends HttpServlet {
         return sorted;
     }
 
-    /** The Go server's getOffsetAndLimit and getMinMaxOffset: offset, limit, first and end index. */
-    static long[] page(String offsetParameter, String limitParameter, int total) {
+    /** A page of a list: the offset and limit asked for (as Go echoes them), the first and end index shown. */
+    record Page(long offset, long limit, int from, int to) { }
+
+    /** The Go server's getOffsetAndLimit and getMinMaxOffset. */
+    static Page page(String offsetParameter, String limitParameter, int total) {
         long offset = Math.max(0, atoi(offsetParameter));
         long limit = atoi(limitParameter);
         if (limit <= 0) {
@@ -352,7 +358,7 @@ public class StreamingMonitor extends HttpServlet {
         }
         long from = Math.min(offset, total);
         long to = Math.min(offset > Long.MAX_VALUE - limit ? Long.MAX_VALUE : offset + limit, total);
-        return new long[] {offset, limit, from, Math.max(from, to)};
+        return new Page(offset, limit, (int) from, (int) Math.max(from, to));
     }
 
     /** Go's strconv.Atoi with the error ignored: 0 when not a number, the nearest bound when out of range. */

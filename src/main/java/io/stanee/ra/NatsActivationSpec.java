@@ -14,11 +14,13 @@ public class NatsActivationSpec implements ActivationSpec {
 
     private ResourceAdapter resourceAdapter;
     private int maxBatchSize = 1024;
-    private int queueCapacity = 65536;
+    // the queue's bounds and jnats' pending limits are set by server.xml (stan.queue_capacity, ...: the defaults
+    // are there, in one place); unset they are 0, which validate() refuses
+    private int queueCapacity;
     private int timerIntervalMillis = 100;
-    private long queueMaxBytes = 64L * 1024 * 1024;
-    private long pendingMessagesLimit = 512L * 1024;
-    private long pendingBytesLimit = 128L * 1024 * 1024;
+    private long queueMaxBytes;
+    private long pendingMessagesLimit;
+    private long pendingBytesLimit;
 
     public long getQueueMaxBytes() {
         return queueMaxBytes;

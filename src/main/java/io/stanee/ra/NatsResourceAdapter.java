@@ -24,8 +24,9 @@ public class NatsResourceAdapter implements ResourceAdapter {
 
     private static final Logger LOG = Logger.getLogger(NatsResourceAdapter.class.getName());
 
-    private String serverUrl = "nats://127.0.0.1:4222";
-    private String connectionName = "stan-ee";
+    // server.xml sets both (variables stan.nats_server and stan.cluster_id): their defaults are there, in one place
+    private String serverUrl;
+    private String connectionName;
     private String user;
     private String password;
     private String token;
@@ -177,6 +178,10 @@ public class NatsResourceAdapter implements ResourceAdapter {
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
         workManager = context.getWorkManager();
+        if (serverUrl == null || serverUrl.isBlank()) {
+            throw new ResourceAdapterInternalException("the resource adapter's serverUrl is not set (server.xml: "
+                    + "properties.natsra serverUrl, the variable stan.nats_server)");
+        }
         NatsConnectionSpec spec = connectionSpec();
         LOG.info(() -> "NATS resource adapter started for " + spec.redactedServers() + " (credentials: "
                 + orNone(spec.secrets().optionsInUse()) + "; TLS: " + orNone(spec.tls().optionsInUse()) + ")");

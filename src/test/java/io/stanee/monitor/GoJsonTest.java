@@ -66,11 +66,11 @@ class GoJsonTest {
     @Test
     void pagingFollowsGetOffsetAndLimit() {
         // offset, limit, from, to
-        assertArrayEquals(new long[] {0, 1024, 0, 3}, StreamingMonitor.page(null, null, 3));
-        assertArrayEquals(new long[] {1, 1, 1, 2}, StreamingMonitor.page("1", "1", 3));
-        assertArrayEquals(new long[] {0, 1024, 0, 3}, StreamingMonitor.page("-3", "0", 3));
-        assertArrayEquals(new long[] {10, 1024, 3, 3}, StreamingMonitor.page("10", "x", 3));
-        assertArrayEquals(new long[] {2, Long.MAX_VALUE, 2, 3}, StreamingMonitor.page("+2", "99999999999999999999", 3));
+        assertEquals(new StreamingMonitor.Page(0, 1024, 0, 3), StreamingMonitor.page(null, null, 3));
+        assertEquals(new StreamingMonitor.Page(1, 1, 1, 2), StreamingMonitor.page("1", "1", 3));
+        assertEquals(new StreamingMonitor.Page(0, 1024, 0, 3), StreamingMonitor.page("-3", "0", 3));
+        assertEquals(new StreamingMonitor.Page(10, 1024, 3, 3), StreamingMonitor.page("10", "x", 3));
+        assertEquals(new StreamingMonitor.Page(2, Long.MAX_VALUE, 2, 3), StreamingMonitor.page("+2", "99999999999999999999", 3));
         assertEquals(0, StreamingMonitor.atoi(" 1"));
         assertEquals(1, StreamingMonitor.atoi("1"));
     }

@@ -143,24 +143,23 @@ public class JpaStore implements Store {
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public boolean purgeDeletedChannel(int channelId) {
         try {
-            List<Long> subIds = em.createQuery("SELECT DISTINCT p.subId FROM PendingRow p, SubscriptionRow s "
-                            + "WHERE s.channelId = :c AND s.subId = p.subId", Long.class)
+            List<Long> subIds = em.createQuery(Statements.PURGE_PENDING_SUBSCRIPTIONS, Long.class)
                     .setParameter("c", channelId).setMaxResults(PURGE_ROUND).getResultList();
             if (!subIds.isEmpty()) {
-                em.createQuery("DELETE FROM PendingRow p WHERE p.subId IN :subs").setParameter("subs", subIds)
+                em.createQuery(Statements.PURGE_PENDING).setParameter("subs", subIds)
                         .executeUpdate();
                 return false;
             }
-            List<Long> lowest = em.createQuery("SELECT m.seq FROM MessageRow m WHERE m.channelId = :c ORDER BY m.seq",
+            List<Long> lowest = em.createQuery(Statements.PURGE_LOWEST_SEQUENCES,
                     Long.class).setParameter("c", channelId).setMaxResults(PURGE_ROUND).getResultList();
             if (!lowest.isEmpty()) {
-                em.createQuery("DELETE FROM MessageRow m WHERE m.channelId = :c AND m.seq <= :s")
+                em.createQuery(Statements.DELETE_MESSAGES_THROUGH)
                         .setParameter("c", channelId).setParameter("s", lowest.get(lowest.size() - 1)).executeUpdate();
                 return false;
             }
-            em.createQuery("DELETE FROM SubscriptionRow s WHERE s.channelId = :c").setParameter("c", channelId)
+            em.createQuery(Statements.PURGE_SUBSCRIPTIONS).setParameter("c", channelId)
                     .executeUpdate();
-            em.createQuery("DELETE FROM ChannelRow c WHERE c.id = :c AND c.deleted = TRUE")
+            em.createQuery(Statements.PURGE_CHANNEL)
                     .setParameter("c", channelId).executeUpdate();
             return true;
         } catch (PersistenceException e) {
@@ -171,7 +170,7 @@ public class JpaStore implements Store {
     @Override
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<StoredMessage> messages(int channelId, long fromSeq, int max) {
-        return em.createQuery("SELECT m FROM MessageRow m WHERE m.channelId = :c AND m.seq >= :s ORDER BY m.seq",
+        return em.createQuery(Statements.MESSAGES_FROM,
                         MessageRow.class)
                 .setParameter("c", channelId)
                 .setParameter("s", fromSeq)
@@ -184,8 +183,7 @@ public class JpaStore implements Store {
     @Override
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<MessageSize> messageSizes(int channelId, long fromSeq, int max) {
-        return em.createQuery("SELECT m.seq, m.byteSize FROM MessageRow m WHERE m.channelId = :c AND m.seq >= :s "
-                        + "ORDER BY m.seq", Object[].class)
+        return em.createQuery(Statements.MESSAGE_SIZES_FROM, Object[].class)
                 .setParameter("c", channelId)
                 .setParameter("s", fromSeq)
                 .setMaxResults(max)
@@ -203,7 +201,7 @@ public class JpaStore implements Store {
     @Override
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public long lastSequence(int channelId) {
-        Long seq = em.createQuery("SELECT MAX(m.seq) FROM MessageRow m WHERE m.channelId = :c", Long.class)
+        Long seq = em.createQuery(Statements.LAST_SEQUENCE, Long.class)
                 .setParameter("c", channelId)
                 .getSingleResult();
         return seq == null ? 0 : seq;
@@ -215,8 +213,7 @@ public class JpaStore implements Store {
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public Future<MessageTotals> messageTotals(int channelId, long first, long last) {
         try {
-            Object[] row = em.createQuery("SELECT COUNT(m), SUM(m.byteSize) FROM MessageRow m "
-                            + "WHERE m.channelId = :c AND m.seq BETWEEN :first AND :last", Object[].class)
+            Object[] row = em.createQuery(Statements.MESSAGE_TOTALS, Object[].class)
                     .setParameter("c", channelId)
                     .setParameter("first", first)
                     .setParameter("last", last)
@@ -230,8 +227,7 @@ public class JpaStore implements Store {
     @Override
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public MessagesUpTo messagesUpTo(int channelId, long timestamp) {
-        Object[] row = em.createQuery("SELECT COUNT(m), MAX(m.seq), SUM(m.byteSize) FROM MessageRow m "
-                        + "WHERE m.channelId = :c AND m.timestampNanos <= :t", Object[].class)
+        Object[] row = em.createQuery(Statements.MESSAGES_UP_TO, Object[].class)
                 .setParameter("c", channelId)
                 .setParameter("t", timestamp)
                 .getSingleResult();
@@ -245,7 +241,7 @@ public class JpaStore implements Store {
     @Override
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public long firstSequenceAtOrAfter(int channelId, long timestamp) {
-        Long seq = em.createQuery("SELECT MIN(m.seq) FROM MessageRow m WHERE m.channelId = :c AND m.timestampNanos >= :t",
+        Long seq = em.createQuery(Statements.FIRST_SEQUENCE_AT_OR_AFTER,
                         Long.class)
                 .setParameter("c", channelId)
                 .setParameter("t", timestamp)
@@ -258,17 +254,18 @@ public class JpaStore implements Store {
 
         private boolean unflushedInserts;
         private final Map<Long, List<Long>> ackedBySub = new HashMap<>();
-        private final Map<Long, long[]> lastSentBySub = new HashMap<>();
+        /** Per subscription: the highest acknowledged sequence that was its last sent (no-caching mode). */
+        private final Map<Long, StoreOp.AckPending> lastSentBySub = new HashMap<>();
 
         void write(List<StoreOp> ops) throws SQLException {
             for (StoreOp op : ops) {
                 write(op);
             }
             em.flush();
-            lastSentBySub.forEach((subId, channelAndSeq) -> em.createQuery(
-                            "UPDATE SubscriptionRow s SET s.lastSent = :seq WHERE s.channelId = :c AND s.subId = :sub")
-                    .setParameter("seq", channelAndSeq[1])
-                    .setParameter("c", (int) channelAndSeq[0])
+            lastSentBySub.forEach((subId, ack) -> em.createQuery(
+                            Statements.UPDATE_LAST_SENT)
+                    .setParameter("seq", ack.sequence())
+                    .setParameter("c", ack.channelId())
                     .setParameter("sub", subId)
                     .executeUpdate());
             PendingDeletes.delete(em, dataSource, ackedBySub);
@@ -281,30 +278,29 @@ public class JpaStore implements Store {
                 // deferred to the end: a pending row is never inserted again once acknowledged
                 ackedBySub.computeIfAbsent(a.subId(), k -> new ArrayList<>()).add(a.sequence());
                 if (a.recordLastSent()) {
-                    lastSentBySub.merge(a.subId(), new long[]{a.channelId(), a.sequence()},
-                            (old, now) -> now[1] > old[1] ? now : old);
+                    lastSentBySub.merge(a.subId(), a, (old, now) -> now.sequence() > old.sequence() ? now : old);
                 }
             } else if (op instanceof StoreOp.ReplacePending r) {
                 replacePending(r);
             } else if (op instanceof StoreOp.AddClient add) {
                 // a leftover row (e.g. after a crash) is replaced, as the Go store does
-                execute(em.createQuery("DELETE FROM ClientRow c WHERE c.id = :id").setParameter("id", add.clientId()));
+                execute(em.createQuery(Statements.DELETE_CLIENT).setParameter("id", add.clientId()));
                 insert(new ClientRow(add.clientId(), add.hbInbox(), add.clientInfo()));
             } else if (op instanceof StoreOp.DeleteClient delete) {
-                execute(em.createQuery("DELETE FROM ClientRow c WHERE c.id = :id")
+                execute(em.createQuery(Statements.DELETE_CLIENT)
                         .setParameter("id", delete.clientId()));
             } else if (op instanceof StoreOp.CreateChannel c) {
                 insert(new ChannelRow(c.channelId(), c.name(), c.maxMsgs(), c.maxBytes(), c.maxAge()));
             } else if (op instanceof StoreOp.CreateSubscription s) {
                 insert(new SubscriptionRow(s.channelId(), s.subId(), s.subState()));
             } else if (op instanceof StoreOp.DeleteMessages d) {
-                execute(em.createQuery("DELETE FROM MessageRow m WHERE m.channelId = :c AND m.seq <= :s")
+                execute(em.createQuery(Statements.DELETE_MESSAGES_THROUGH)
                         .setParameter("c", d.channelId()).setParameter("s", d.throughSeq()));
             } else if (op instanceof StoreOp.RememberLastSequence r) {
-                execute(em.createQuery("UPDATE ChannelRow c SET c.maxSeq = :s WHERE c.id = :c")
+                execute(em.createQuery(Statements.REMEMBER_LAST_SEQUENCE)
                         .setParameter("s", r.lastSeq()).setParameter("c", r.channelId()));
             } else if (op instanceof StoreOp.DeleteChannel d) {
-                execute(em.createQuery("UPDATE ChannelRow c SET c.deleted = TRUE WHERE c.id = :c")
+                execute(em.createQuery(Statements.MARK_CHANNEL_DELETED)
                         .setParameter("c", d.channelId()));
             } else if (op instanceof StoreOp.UpdateSubscription u) {
                 updateSubscription(u);
@@ -327,10 +323,10 @@ public class JpaStore implements Store {
         }
 
         private void replacePending(StoreOp.ReplacePending r) {
-            execute(em.createQuery("DELETE FROM PendingRow p WHERE p.subId = :sub").setParameter("sub", r.subId()));
+            execute(em.createQuery(Statements.DELETE_PENDING).setParameter("sub", r.subId()));
             insert(new PendingRow(r.subId(), r.row(), r.lastSent(), JsonSequences.format(r.pending())));
             execute(em.createQuery(
-                            "UPDATE SubscriptionRow s SET s.lastSent = :seq WHERE s.channelId = :c AND s.subId = :sub")
+                            Statements.UPDATE_LAST_SENT)
                     .setParameter("seq", r.lastSent()).setParameter("c", r.channelId()).setParameter("sub", r.subId()));
             ackedBySub.remove(r.subId());
         }
@@ -338,7 +334,7 @@ public class JpaStore implements Store {
         /** Go: update the proto; if no row was there, insert it. */
         private void updateSubscription(StoreOp.UpdateSubscription u) {
             int updated = execute(em.createQuery(
-                            "UPDATE SubscriptionRow s SET s.proto = :p WHERE s.channelId = :c AND s.subId = :sub")
+                            Statements.UPDATE_SUBSCRIPTION)
                     .setParameter("p", u.subState()).setParameter("c", u.channelId()).setParameter("sub", u.subId()));
             if (updated == 0) {
                 insert(new SubscriptionRow(u.channelId(), u.subId(), u.subState()));
@@ -347,14 +343,13 @@ public class JpaStore implements Store {
 
         private void deleteSubscription(StoreOp.DeleteSubscription d) {
             if (d.keepAsMarker()) {
-                execute(em.createQuery("UPDATE SubscriptionRow s SET s.deleted = TRUE "
-                                + "WHERE s.channelId = :c AND s.subId = :sub")
+                execute(em.createQuery(Statements.MARK_SUBSCRIPTION_DELETED)
                         .setParameter("c", d.channelId()).setParameter("sub", d.subId()));
             } else {
-                execute(em.createQuery("DELETE FROM SubscriptionRow s WHERE s.channelId = :c AND s.subId = :sub")
+                execute(em.createQuery(Statements.DELETE_SUBSCRIPTION)
                         .setParameter("c", d.channelId()).setParameter("sub", d.subId()));
             }
-            execute(em.createQuery("DELETE FROM PendingRow p WHERE p.subId = :sub").setParameter("sub", d.subId()));
+            execute(em.createQuery(Statements.DELETE_PENDING).setParameter("sub", d.subId()));
             ackedBySub.remove(d.subId());
             lastSentBySub.remove(d.subId());
         }

@@ -22,7 +22,6 @@ import java.util.Map;
 final class PendingDeletes {
 
     private static final int IN_CHUNK = 500;
-    private static final String ONE_ROW = "DELETE FROM SubsPending WHERE subid = ? AND seq = ?";
 
     private PendingDeletes() {
     }
@@ -45,7 +44,7 @@ final class PendingDeletes {
     private static void inLists(EntityManager em, long subId, List<Long> sequences) {
         for (int from = 0; from < sequences.size(); from += IN_CHUNK) {
             List<Long> chunk = sequences.subList(from, Math.min(sequences.size(), from + IN_CHUNK));
-            em.createQuery("DELETE FROM PendingRow p WHERE p.subId = :sub AND p.seq IN :seqs")
+            em.createQuery(Statements.DELETE_ACKED_PENDING)
                     .setParameter("sub", subId)
                     .setParameter("seqs", chunk)
                     .executeUpdate();
@@ -53,7 +52,7 @@ final class PendingDeletes {
     }
 
     private static void oneByOne(Connection connection, Map<Long, List<Long>> sequencesBySub) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement(ONE_ROW)) {
+        try (PreparedStatement delete = connection.prepareStatement(Statements.DELETE_ONE_PENDING)) {
             for (Map.Entry<Long, List<Long>> sub : sequencesBySub.entrySet()) {
                 for (long sequence : sub.getValue()) {
                     delete.setLong(1, sub.getKey());

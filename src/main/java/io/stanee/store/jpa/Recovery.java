@@ -29,18 +29,18 @@ final class Recovery {
             throw new IncompatibleStoreException(String.format("sql: unsupported version: %s (supports [1..%d])",
                     server.version(), ServerInfoRow.SCHEMA_VERSION));
         }
-        List<RecoveredState.Client> clients = em.createQuery("SELECT c FROM ClientRow c", ClientRow.class)
+        List<RecoveredState.Client> clients = em.createQuery(Statements.ALL_CLIENTS, ClientRow.class)
                 .getResultStream()
                 .map(c -> new RecoveredState.Client(c.id(), c.hbInbox(), c.proto()))
                 .toList();
         List<RecoveredState.Channel> channels = new ArrayList<>();
-        for (ChannelRow row : em.createQuery("SELECT c FROM ChannelRow c WHERE c.deleted = FALSE ORDER BY c.id",
+        for (ChannelRow row : em.createQuery(Statements.LIVE_CHANNELS,
                 ChannelRow.class).getResultList()) {
             channels.add(channel(row));
         }
-        Long maxSubId = em.createQuery("SELECT MAX(s.subId) FROM SubscriptionRow s", Long.class).getSingleResult();
-        Integer maxChannelId = em.createQuery("SELECT MAX(c.id) FROM ChannelRow c", Integer.class).getSingleResult();
-        List<Integer> deleted = em.createQuery("SELECT c.id FROM ChannelRow c WHERE c.deleted = TRUE ORDER BY c.id",
+        Long maxSubId = em.createQuery(Statements.MAX_SUBSCRIPTION_ID, Long.class).getSingleResult();
+        Integer maxChannelId = em.createQuery(Statements.MAX_CHANNEL_ID, Integer.class).getSingleResult();
+        List<Integer> deleted = em.createQuery(Statements.DELETED_CHANNEL_IDS,
                 Integer.class).getResultList();
         return new RecoveredState(server.proto(), clients, channels, maxSubId == null ? 0 : maxSubId,
                 maxChannelId == null ? 0 : maxChannelId, deleted);
@@ -48,15 +48,14 @@ final class Recovery {
 
     /** The first and last sequence come from the primary key's index: no row is read. */
     private RecoveredState.Channel channel(ChannelRow row) {
-        Object[] range = em.createQuery("SELECT MIN(m.seq), MAX(m.seq) FROM MessageRow m WHERE m.channelId = :c",
+        Object[] range = em.createQuery(Statements.MESSAGE_RANGE,
                         Object[].class)
                 .setParameter("c", row.id())
                 .getSingleResult();
         boolean empty = range[0] == null;
         long maxSeq = Math.max(row.maxSeq(), empty ? 0 : ((Number) range[1]).longValue());
         List<RecoveredState.Subscription> subscriptions = new ArrayList<>();
-        for (SubscriptionRow sub : em.createQuery("SELECT s FROM SubscriptionRow s WHERE s.channelId = :c "
-                + "AND s.deleted = FALSE ORDER BY s.subId", SubscriptionRow.class).setParameter("c", row.id())
+        for (SubscriptionRow sub : em.createQuery(Statements.LIVE_SUBSCRIPTIONS, SubscriptionRow.class).setParameter("c", row.id())
                 .getResultList()) {
             RecoveredState.Subscription recovered = subscription(sub);
             subscriptions.add(recovered);
@@ -76,7 +75,7 @@ final class Recovery {
         TreeSet<Long> pending = new TreeSet<>();
         long lastSent = sub.lastSent();
         long maxRow = 0;
-        for (PendingRow row : em.createQuery("SELECT p FROM PendingRow p WHERE p.subId = :s ORDER BY p.row",
+        for (PendingRow row : em.createQuery(Statements.PENDING_ROWS,
                 PendingRow.class).setParameter("s", sub.subId()).getResultList()) {
             maxRow = Math.max(maxRow, row.row());
             lastSent = Math.max(lastSent, row.lastSent());

@@ -22,8 +22,6 @@ import java.util.List;
  */
 final class RowInserts {
 
-    private static final String MESSAGE = "INSERT INTO Messages (id, seq, timestamp, size, data) VALUES (?, ?, ?, ?, ?)";
-    private static final String PENDING = "INSERT INTO SubsPending (subid, %s, seq) VALUES (?, ?, ?)";
     private static final int CHUNK = 1000;
 
     private RowInserts() {
@@ -47,7 +45,7 @@ final class RowInserts {
     }
 
     private static void insertMessages(Connection connection, List<StoreOp> ops) throws SQLException {
-        insertAll(connection, MESSAGE, ops, StoreOp.AddMessage.class, (insert, m) -> {
+        insertAll(connection, Statements.INSERT_MESSAGE, ops, StoreOp.AddMessage.class, (insert, m) -> {
             insert.setInt(1, m.channelId());
             insert.setLong(2, m.sequence());
             insert.setLong(3, m.timestamp());
@@ -57,8 +55,7 @@ final class RowInserts {
     }
 
     private static void insertPending(Connection connection, List<StoreOp> ops) throws SQLException {
-        String quotedRow = SchemaGuard.Dialect.of(connection).quotedRow;
-        insertAll(connection, String.format(PENDING, quotedRow), ops, StoreOp.AddPending.class, (insert, p) -> {
+        insertAll(connection, Statements.insertPending(SchemaGuard.Dialect.of(connection)), ops, StoreOp.AddPending.class, (insert, p) -> {
             insert.setLong(1, p.subId());
             insert.setLong(2, p.row());
             insert.setLong(3, p.sequence());

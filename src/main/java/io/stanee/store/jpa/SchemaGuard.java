@@ -83,9 +83,7 @@ public final class SchemaGuard {
      * if it caps a message below what NATS can carry. PostgreSQL's bytea and Derby's BLOB of the script do not.
      */
     private static StoredMessageLimit mysqlMessageColumnLimit(Connection connection) throws SQLException {
-        String sql = "SELECT DATA_TYPE, CHARACTER_MAXIMUM_LENGTH FROM information_schema.COLUMNS "
-                + "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'Messages' AND COLUMN_NAME = 'data'";
-        try (PreparedStatement statement = connection.prepareStatement(sql);
+        try (PreparedStatement statement = connection.prepareStatement(Statements.MYSQL_MESSAGE_COLUMN);
              ResultSet row = statement.executeQuery()) {
             if (!row.next()) {
                 return null;
@@ -105,7 +103,7 @@ public final class SchemaGuard {
         for (Map.Entry<String, String> table : TABLES.entrySet()) {
             String columns = table.getValue().replace("ROW", dialect.quotedRow);
             try (Statement statement = connection.createStatement()) {
-                statement.executeQuery("SELECT " + columns + " FROM " + table.getKey() + " WHERE 1 = 0").close();
+                statement.executeQuery(Statements.probeTable(table.getKey(), columns)).close();
             } catch (SQLException e) {
                 missing.add("table " + table.getKey() + " (columns " + table.getValue().replace("ROW", "row")
                         + ") is missing or incomplete [" + e.getMessage().trim() + "]");

@@ -19,13 +19,6 @@ import java.sql.SQLException;
  */
 final class StoreLockSql {
 
-    /** The Go store's statements (sqlDBLockSelect, sqlDBLockInsert, sqlDBLockUpdate). */
-    static final String SELECT_FOR_UPDATE = "SELECT id, tick FROM StoreLock FOR UPDATE";
-    static final String INSERT = "INSERT INTO StoreLock (id, tick) VALUES (?, ?)";
-    static final String UPDATE = "UPDATE StoreLock SET id=?, tick=?";
-    /** stan-ee's release: only the owner frees the row (the Go store sets it to "" and 0 when it owned it). */
-    static final String RELEASE = "UPDATE StoreLock SET id='', tick=0 WHERE id=?";
-
     /** How long a lock statement may take: a refresh must not hang longer than the interval it guards. */
     private static final int TIMEOUT_SECONDS = 2;
 
@@ -37,7 +30,7 @@ final class StoreLockSql {
         String ownerId = "";
         long tick = 0;
         boolean present;
-        try (PreparedStatement select = connection.prepareStatement(SELECT_FOR_UPDATE)) {
+        try (PreparedStatement select = connection.prepareStatement(Statements.LOCK_SELECT)) {
             select.setQueryTimeout(TIMEOUT_SECONDS);
             try (ResultSet row = select.executeQuery()) {
                 present = row.next();
@@ -50,7 +43,7 @@ final class StoreLockSql {
         if (present && !steal && !ownerId.isEmpty() && !ownerId.equals(lockId)) {
             return new LockAttempt(false, ownerId, tick);
         }
-        try (PreparedStatement write = connection.prepareStatement(present ? UPDATE : INSERT)) {
+        try (PreparedStatement write = connection.prepareStatement(present ? Statements.LOCK_UPDATE : Statements.LOCK_INSERT)) {
             write.setQueryTimeout(TIMEOUT_SECONDS);
             write.setString(1, lockId);
             write.setLong(2, (steal ? 0 : tick) + 1); // a steal restarts the tick, as in Go
@@ -60,7 +53,7 @@ final class StoreLockSql {
     }
 
     static void release(Connection connection, String lockId) throws SQLException {
-        try (PreparedStatement release = connection.prepareStatement(RELEASE)) {
+        try (PreparedStatement release = connection.prepareStatement(Statements.LOCK_RELEASE)) {
             release.setQueryTimeout(TIMEOUT_SECONDS);
             release.setString(1, lockId);
             release.executeUpdate();
@@ -69,7 +62,7 @@ final class StoreLockSql {
 
     /** Fails unless {@code lockId} owns the lock, and keeps the row share-locked until the transaction ends. */
     static void requireOwner(Connection connection, SchemaGuard.Dialect dialect, String lockId) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT id FROM StoreLock" + dialect.shareLock)) {
+        try (PreparedStatement select = connection.prepareStatement(Statements.lockOwnerShared(dialect))) {
             select.setQueryTimeout(TIMEOUT_SECONDS);
             try (ResultSet row = select.executeQuery()) {
                 String owner = row.next() ? row.getString(1) : null;
