@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -44,7 +43,7 @@ public final class OwnPostgres implements AutoCloseable {
         OwnPostgres postgres = new OwnPostgres(dir, port);
         postgres.removeLeftovers();
         Files.createDirectories(dir.resolve("sock"));
-        exec(List.of("chown", "-R", "postgres:postgres", dir.toString()));
+        Commands.run(COMMAND_TIMEOUT, List.of("chown", "-R", "postgres:postgres", dir.toString()));
         postgres.asPostgres("initdb", "-D", postgres.data().toString(), "--auth=trust", "-U", USER, "-E", "UTF8",
                 "--locale=C.UTF-8");
         Files.writeString(postgres.data().resolve("postgresql.conf"), String.join("\n", "",
@@ -127,7 +126,7 @@ public final class OwnPostgres implements AutoCloseable {
     private static void signalAll(String signal, List<Long> pids) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("kill", signal));
         pids.forEach(pid -> command.add(Long.toString(pid)));
-        exec(command);
+        Commands.run(COMMAND_TIMEOUT, command);
     }
 
     /** Stops the instance (thawing it first if frozen) and removes its directory. */
@@ -178,7 +177,7 @@ public final class OwnPostgres implements AutoCloseable {
     }
 
     private static void signal(String signal, long pid) throws IOException, InterruptedException {
-        exec(List.of("kill", signal, Long.toString(pid)));
+        Commands.run(COMMAND_TIMEOUT, List.of("kill", signal, Long.toString(pid)));
     }
 
     private void asPostgres(String... command) throws IOException, InterruptedException {
@@ -186,28 +185,7 @@ public final class OwnPostgres implements AutoCloseable {
                 "--init-groups", "--", "env", "-i", "PATH=" + PG_BIN + ":/usr/bin:/bin", "LANG=C.UTF-8",
                 "HOME=" + dir));
         line.addAll(List.of(command));
-        exec(line);
+        Commands.run(COMMAND_TIMEOUT, line);
     }
 
-    private static String exec(List<String> command) throws IOException, InterruptedException {
-        Path output = Files.createTempFile("ownpg", ".out");
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                    .redirectOutput(output.toFile()).start();
-            if (!process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " did not finish in "
-                        + COMMAND_TIMEOUT.toSeconds() + " s: " + Files.readString(output));
-            }
-            String text = Files.readString(output);
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed (" + process.exitValue()
-                        + "): " + text);
-            }
-            return text;
-        } finally {
-            Files.deleteIfExists(output);
-        }
-    }
 }

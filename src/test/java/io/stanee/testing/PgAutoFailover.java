@@ -1,8 +1,6 @@
 package io.stanee.testing;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -83,7 +81,7 @@ public final class PgAutoFailover implements AutoCloseable {
         installIfMissing();
         tearDown();
         for (int port : allPorts()) {
-            if (listening(port)) {
+            if (Commands.listening(port)) {
                 throw new IllegalStateException("port " + port + " is taken by something else: not starting "
                         + "a formation there");
             }
@@ -293,7 +291,7 @@ public final class PgAutoFailover implements AutoCloseable {
         Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(DIR.resolve("run"), PosixFilePermissions.fromString("rwx------"));
         Files.setPosixFilePermissions(DIR, PosixFilePermissions.fromString("rwxr-xr-x"));
-        exec(COMMAND_TIMEOUT, List.of("chown", "-R", "postgres:postgres", DIR.toString()));
+        Commands.run(COMMAND_TIMEOUT, List.of("chown", "-R", "postgres:postgres", DIR.toString()));
     }
 
     /**
@@ -380,40 +378,18 @@ public final class PgAutoFailover implements AutoCloseable {
         List<String> sudo = "root".equals(System.getProperty("user.name")) ? List.of() : List.of("sudo");
         List<String> update = new ArrayList<>(sudo);
         update.addAll(List.of("apt-get", "update", "-qq"));
-        exec(INSTALL_TIMEOUT, update);
+        Commands.run(INSTALL_TIMEOUT, update);
         List<String> install = new ArrayList<>(sudo);
         install.addAll(List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-qq"));
         install.addAll(PACKAGES);
-        exec(INSTALL_TIMEOUT, install);
+        Commands.run(INSTALL_TIMEOUT, install);
     }
 
     /** Runs a command as postgres (through the wrapper) and fails if it fails. */
     private static String command(Duration timeout, String... command) throws IOException, InterruptedException {
         List<String> line = new ArrayList<>(List.of(DIR.resolve("aspg").toString()));
         line.addAll(List.of(command));
-        return exec(timeout, line);
-    }
-
-    private static String exec(Duration timeout, List<String> command) throws IOException, InterruptedException {
-        Path output = Files.createTempFile("pgaf", ".out");
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                    .redirectOutput(output.toFile()).start();
-            if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " did not finish in "
-                        + timeout.toSeconds() + " s: " + Files.readString(output));
-            }
-            String text = Files.readString(output);
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed (" + process.exitValue()
-                        + "): " + text);
-            }
-            return text;
-        } finally {
-            Files.deleteIfExists(output);
-        }
+        return Commands.run(timeout, line);
     }
 
     private static Path pgdata(String name) {
@@ -458,15 +434,6 @@ public final class PgAutoFailover implements AutoCloseable {
         List<Integer> ports = new ArrayList<>(List.of(MONITOR_PORT));
         ports.addAll(NODE_PORTS);
         return ports;
-    }
-
-    private static boolean listening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static void deleteTree(Path root) throws IOException {

@@ -3,8 +3,6 @@ package io.stanee.testing;
 import io.stanee.store.jpa.SqlScript;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -58,7 +56,7 @@ public final class TlsMariaDb implements AutoCloseable {
     public static TlsMariaDb start(Path dir, int port, TestCertificates certificates)
             throws IOException, InterruptedException {
         tearDown(dir);
-        if (listening(port)) {
+        if (Commands.listening(port)) {
             throw new IllegalStateException("port " + port + " is taken by something else: not starting MariaDB there");
         }
         TlsMariaDb mariaDb = new TlsMariaDb(dir, port, certificates);
@@ -158,12 +156,12 @@ public final class TlsMariaDb implements AutoCloseable {
         Files.copy(certificates.serverKey(), dir.resolve("server.key"));
         Files.setPosixFilePermissions(dir.resolve("server.key"), PosixFilePermissions.fromString("rw-------"));
         if (runningAsRoot()) {
-            exec(List.of("chown", "-R", "mysql:mysql", dir.toString()));
+            Commands.run(COMMAND_TIMEOUT, List.of("chown", "-R", "mysql:mysql", dir.toString()));
         }
         List<String> install = new ArrayList<>(List.of("mariadb-install-db", "--no-defaults",
                 "--datadir=" + dir.resolve("data"), "--auth-root-authentication-method=normal", "--skip-test-db"));
         install.addAll(asUser());
-        exec(install);
+        Commands.run(COMMAND_TIMEOUT, install);
     }
 
     private void run() throws IOException, InterruptedException {
@@ -185,7 +183,7 @@ public final class TlsMariaDb implements AutoCloseable {
                 throw new IllegalStateException("mariadbd on port " + port + " exited (" + server.exitValue() + "): "
                         + (Files.exists(dir.resolve("error.log")) ? Files.readString(dir.resolve("error.log")) : ""));
             }
-            if (listening(port)) {
+            if (Commands.listening(port)) {
                 try (Connection connection = connect("")) {
                     return;
                 } catch (SQLException e) {
@@ -250,32 +248,4 @@ public final class TlsMariaDb implements AutoCloseable {
         return "root".equals(System.getProperty("user.name"));
     }
 
-    private static void exec(List<String> command) throws IOException, InterruptedException {
-        Path output = Files.createTempFile("tls-mariadb", ".out");
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                    .redirectOutput(output.toFile()).start();
-            if (!process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " did not finish in "
-                        + COMMAND_TIMEOUT.toSeconds() + " s: " + Files.readString(output));
-            }
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed (" + process.exitValue() + "): "
-                        + Files.readString(output));
-            }
-        } finally {
-            Files.deleteIfExists(output);
-        }
-    }
-
-    private static boolean listening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 }

@@ -3,8 +3,6 @@ package io.stanee.testing;
 import io.stanee.store.jpa.SqlScript;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -60,7 +58,7 @@ public final class TlsPostgres implements AutoCloseable {
     public static TlsPostgres start(Path dir, int port, TestCertificates certificates)
             throws IOException, InterruptedException {
         tearDown(dir);
-        if (listening(port)) {
+        if (Commands.listening(port)) {
             throw new IllegalStateException("port " + port + " is taken by something else: not starting PostgreSQL there");
         }
         TlsPostgres postgres = new TlsPostgres(dir, port, certificates);
@@ -132,7 +130,7 @@ public final class TlsPostgres implements AutoCloseable {
         Files.setPosixFilePermissions(serverKey, PosixFilePermissions.fromString("rw-------")); // or PostgreSQL refuses it
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         if (runningAsRoot()) {
-            exec(List.of("chown", "-R", "postgres:postgres", dir.toString()));
+            Commands.run(COMMAND_TIMEOUT, List.of("chown", "-R", "postgres:postgres", dir.toString()));
         }
         // -N: no fsync of the new cluster, a scratch database needs no crash safety (saves seconds under load)
         asPostgres(COMMAND_TIMEOUT, "initdb", "-N", "-D", data.toString(), "--auth=trust", "-U", USER, "-E", "UTF8",
@@ -229,7 +227,7 @@ public final class TlsPostgres implements AutoCloseable {
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(PG_BIN.resolve(program).toString()));
         command.addAll(List.of(arguments));
-        exec(timeout, wrapped(command));
+        Commands.run(timeout, wrapped(command));
     }
 
     /** The command as the postgres OS user (when we are root), in a clean environment. */
@@ -247,36 +245,4 @@ public final class TlsPostgres implements AutoCloseable {
         return "root".equals(System.getProperty("user.name"));
     }
 
-    private static void exec(List<String> command) throws IOException, InterruptedException {
-        exec(COMMAND_TIMEOUT, command);
-    }
-
-    private static void exec(Duration timeout, List<String> command) throws IOException, InterruptedException {
-        Path output = Files.createTempFile("tls-postgres", ".out");
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                    .redirectOutput(output.toFile()).start();
-            if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " did not finish in "
-                        + timeout.toSeconds() + " s: " + Files.readString(output));
-            }
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed (" + process.exitValue()
-                        + "): " + Files.readString(output));
-            }
-        } finally {
-            Files.deleteIfExists(output);
-        }
-    }
-
-    private static boolean listening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 }
