@@ -120,7 +120,6 @@ final class NatsActivation implements Work {
                         .maxReconnects(-1)
                         .reconnectWait(settings.reconnectWait())
                         .connectionListener(this::connectionEvent)
-                        .errorListener(new SlowConsumerLog())
                         .build();
                 connection = Nats.connect(options);
                 connected = true;

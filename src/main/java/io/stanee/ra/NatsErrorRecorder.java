@@ -1,6 +1,7 @@
 package io.stanee.ra;
 
 import io.nats.client.Connection;
+import io.nats.client.Consumer;
 import io.nats.client.ErrorListener;
 
 import java.util.function.UnaryOperator;
@@ -10,7 +11,8 @@ import java.util.logging.Logger;
  * jnats' error listener for the adapter's connection: keeps the last exception jnats reported (a failed connect
  * only says "Unable to connect to NATS servers"; the TLS or socket failure behind it arrives here), and logs what
  * the NATS server reports (-ERR), redacted and once while it repeats, instead of jnats' default of a SEVERE line
- * per attempt.
+ * per attempt; and says when jnats itself dropped messages past the dispatcher's pending limits (it never should:
+ * the dispatcher only queues, see NatsActivation).
  */
 final class NatsErrorRecorder implements ErrorListener {
 
@@ -45,5 +47,12 @@ final class NatsErrorRecorder implements ErrorListener {
     public void exceptionOccurred(Connection conn, Exception exp) {
         lastException = exp;
         LOG.fine(() -> "NATS connection: " + redaction.apply(String.valueOf(exp)));
+    }
+
+    @Override
+    public void slowConsumerDetected(Connection conn, Consumer consumer) {
+        LOG.severe(() -> "jnats dropped messages past the dispatcher's pending limits (" + consumer.getPendingMessageLimit()
+                + " messages, " + consumer.getPendingByteLimit() + " bytes): " + consumer.getDroppedCount()
+                + " dropped so far; raise stan.pending_msgs_limit/stan.pending_bytes_limit");
     }
 }

@@ -205,7 +205,9 @@ class MetricsHealthIT {
     @Order(4)
     void aChannelsGaugesGoWithTheChannel() throws Exception {
         client.publish("short-lived", "x".getBytes(StandardCharsets.UTF_8));
-        Scrape present = awaitScrape(s -> s.value("stan_channel_messages", "short-lived") == 1);
+        // the gauges appear with the channel on the worker's next timer call: absent until then
+        Scrape present = awaitScrape(s -> s.has("stan_channel_messages", "short-lived")
+                && s.value("stan_channel_messages", "short-lived") == 1);
         assertEquals(1, present.value("stan_channel_messages", "short-lived"));
         // max_inactivity 1 s: the server deletes the channel, its four series leave /metrics
         Scrape gone = awaitScrape(s -> !s.has("stan_channel_messages", "short-lived"));
