@@ -11,6 +11,9 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.annotation.security.DeclareRoles;
+import jakarta.servlet.annotation.HttpConstraint;
+import jakarta.servlet.annotation.ServletSecurity;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -39,11 +42,19 @@ import java.util.stream.Stream;
  * {@code limit}, and the NATS monitor's {@code callback} for JSONP), JSON field names and types, sort order,
  * paging defaults and status codes. The values come from a {@link MonitorSnapshot} the core's worker copies on
  * demand: these HTTP threads never touch the single-threaded core. A plain servlet: nothing else is needed.
+ *
+ * <p>The constraint takes effect only with Liberty's application security (stan.security=basic,
+ * liberty/security/basic.xml): then a user bound to role {@value #ROLE}, over HTTPS. Without it (the default) the
+ * endpoints answer whoever reaches the loopback-bound port, as before.
  */
+@DeclareRoles(StreamingMonitor.ROLE)
+@ServletSecurity(@HttpConstraint(rolesAllowed = StreamingMonitor.ROLE,
+        transportGuarantee = ServletSecurity.TransportGuarantee.CONFIDENTIAL))
 @WebServlet(urlPatterns = {StreamingMonitor.ROOT, StreamingMonitor.SERVERZ, StreamingMonitor.STOREZ,
         StreamingMonitor.CLIENTSZ, StreamingMonitor.CHANNELSZ, StreamingMonitor.IS_FT_ACTIVE})
 public class StreamingMonitor extends HttpServlet {
 
+    static final String ROLE = "stan-admin";
     static final String ROOT = "/streaming";
     static final String SERVERZ = ROOT + "/serverz";
     static final String STOREZ = ROOT + "/storez";

@@ -96,6 +96,10 @@ final class NatsActivation implements Work {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            // the work manager would end this thread silently: without this line nobody would know NATS is not served
+            LOG.log(Level.SEVERE, "the NATS worker stopped", e);
+            throw e;
         } finally {
             closeConnection();
             releaseEndpoint();
@@ -125,7 +129,8 @@ final class NatsActivation implements Work {
                 connected = true;
                 LOG.info(() -> "connected to NATS at " + RedactedUrls.redact(connection.getConnectedUrl()));
                 return true;
-            } catch (IOException | NatsSettingsException e) {
+            } catch (IOException | NatsSettingsException | RuntimeException e) {
+                // jnats also throws unchecked exceptions for a refused connect (e.g. IllegalStateException);
                 // said once at WARNING while it stays the same: a wrong secret must not flood the log
                 String failure = settings.connection().explain(e);
                 if (!failure.equals(lastFailure)) {

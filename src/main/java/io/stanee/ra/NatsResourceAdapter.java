@@ -60,8 +60,8 @@ public class NatsResourceAdapter implements ResourceAdapter {
         this.connectionName = connectionName;
     }
 
-    // the identity and TLS material of the connection; ra.xml marks the secrets confidential, so Liberty hands
-    // them over decoded ({xor}/{aes} as securityUtility encodes them) and never shows them
+    // the identity and TLS material of the connection; ra.xml marks the secrets confidential; Liberty hands the
+    // password properties over decoded ({xor}/{aes} as securityUtility encodes them), the token as written
 
     public String getUser() {
         return user;

@@ -13,6 +13,12 @@
  * ({@link io.stanee.ra.NatsMessageListener#overloadAnswers}). The adapter also tells the application the NATS
  * server's {@code max_payload} after every connection, so that it accepts no message it could not deliver.
  *
+ * <p>{@link io.stanee.ra.NatsConnectionSpec} is how the adapter reaches NATS: the server URLs, the identity
+ * ({@link io.stanee.ra.NatsSecrets}: user/password, token, NKey seed file, credentials file) and the TLS material
+ * ({@link io.stanee.ra.NatsTlsFiles}), the Go server's options set as adapter properties from server.xml. It
+ * explains a failed attempt naming those options; nothing here logs a secret or a URL's user information
+ * ({@link io.stanee.ra.RedactedUrls}).
+ *
  * <p>These classes are packaged in the RAR, not in the WAR; the WAR sees them through its class provider.
  */
 package io.stanee.ra;

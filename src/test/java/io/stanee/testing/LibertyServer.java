@@ -68,6 +68,15 @@ public final class LibertyServer {
                 Files.copy(datasource, target.resolve("datasources").resolve(datasource.getFileName()));
             }
         }
+        Path security = built.serverDir.resolve("security");
+        if (Files.isDirectory(security)) {
+            Files.createDirectories(target.resolve("security"));
+            try (Stream<Path> files = Files.list(security)) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, target.resolve("security").resolve(file.getFileName()));
+                }
+            }
+        }
         String bootstrap = Files.readString(built.serverDir.resolve("bootstrap.properties"));
         int tests = bootstrap.indexOf(TEST_MARKER);
         Files.writeString(target.resolve("bootstrap.properties"), tests < 0 ? bootstrap : bootstrap.substring(0, tests));
