@@ -49,6 +49,10 @@ public final class NatsServer implements AutoCloseable {
     }
 
     public NatsServer start() throws IOException, InterruptedException {
+        if (listening()) {
+            // another process (a leftover of an interrupted run?) would serve in its place, and survive kill()
+            throw new IllegalStateException("port " + port + " is taken before this nats-server starts");
+        }
         String binary = Files.isExecutable(Path.of("/usr/sbin/nats-server")) ? "/usr/sbin/nats-server" : "nats-server";
         List<String> command = new ArrayList<>(List.of(binary, "-a", "127.0.0.1", "-p", String.valueOf(port)));
         command.addAll(options);
@@ -58,6 +62,10 @@ public final class NatsServer implements AutoCloseable {
                 .start();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("nats-server on port " + port + " exited at start (see target/nats-"
+                        + port + ".log)");
+            }
             if (listening()) {
                 return this;
             }

@@ -13,7 +13,7 @@ import java.util.Map;
  * {@link DatabaseTlsScenario} on MariaDB: a server with {@code require_secure_transport = ON}; stan-ee's sessions
  * are checked in performance_schema's per-thread {@code Ssl_version}.
  */
-class MariaDbTlsIT extends DatabaseTlsScenario {
+class MariaDbTlsScenario extends DatabaseTlsScenario {
 
     private static final int PORT = 3311;
     private static final Path DIR = Path.of("/tmp/stanee-h8-maria");
