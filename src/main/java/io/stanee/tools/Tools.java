@@ -12,7 +12,7 @@ import java.io.PrintStream;
 import java.util.Arrays;
 
 /**
- * {@code java -jar stanee-tools.jar pub|sub|bench ...} ({@code bench}: see {@link Bench}). Exit codes: 0 done,
+ * {@code java -jar stanee-tools.jar pub|sub|bench|scale ...} ({@code bench}: see {@link Bench}, {@code scale}: {@link Scale}). Exit codes: 0 done,
  * 1 the connection or the server failed, 2 the arguments were wrong. Results go to stdout and progress and errors to stderr, so that a script can
  * capture exactly the published or received lines.
  */
@@ -32,6 +32,9 @@ public final class Tools {
     static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length > 0 && args[0].equals("bench")) {
             return Bench.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
+        if (args.length > 0 && args[0].equals("scale")) {
+            return Scale.run(Arrays.copyOfRange(args, 1, args.length), out, err);
         }
         CommandLine line;
         try {
