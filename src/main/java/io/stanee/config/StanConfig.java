@@ -62,6 +62,17 @@ public class StanConfig {
         return positive(new OptionReader(OptionSource.of(config)), "stan.worker_stall_timeout", "60s");
     }
 
+    /**
+     * stan-ee's own {@code stan.max_channel_gauges}: how many channels get their per-channel gauges in /metrics
+     * (default 100, the default channel limit; 0: none). Liberty's metric registry checks each new gauge against
+     * every gauge of its name, so registering grows with the square of the channels (about 10 s of CPU for
+     * 2,000 channels): a server with thousands of channels keeps their figures in channelsz instead.
+     */
+    public int maxChannelGauges() {
+        return new OptionReader(OptionSource.of(config)).integer("stan.max_channel_gauges", 100, 0,
+                "cannot be negative (%d)");
+    }
+
     /** stan-ee's own limits on single requests: {@code stan.max_name_length}, {@code stan.max_clients}. */
     public RequestLimits requestLimits() {
         OptionReader options = new OptionReader(OptionSource.of(config));

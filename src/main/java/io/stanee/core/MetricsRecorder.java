@@ -33,6 +33,11 @@ public interface MetricsRecorder {
     default void natsReconnected(long times) {
     }
 
+    /** How many channels may have gauges at a time (the others are left out until a slot frees). */
+    default int channelGaugeLimit() {
+        return Integer.MAX_VALUE;
+    }
+
     /** A channel appeared: its gauges are live from now on until {@link #channelRemoved}. */
     default void channelAdded(ChannelGauges channel) {
     }

@@ -63,7 +63,7 @@ public final class StanInstance {
     private final MonitorSnapshot.StoreLimitsView storeLimits;
     private final MonitorSnapshots snapshots = new MonitorSnapshots();
     private final WorkerHeartbeat worker;
-    private ChannelGaugeSet channelGauges = new ChannelGaugeSet();
+    private ChannelGaugeSet channelGauges = new ChannelGaugeSet(Integer.MAX_VALUE);
     /** The recorder the channel gauges were announced to: a new recorder hears of every channel again. */
     private MetricsRecorder gaugesAnnouncedTo = MetricsRecorder.NONE;
     private volatile MetricsRecorder recorder = MetricsRecorder.NONE;
@@ -240,7 +240,7 @@ public final class StanInstance {
             List<OutboundMessage> out = timerWork();
             MetricsRecorder current = recorder;
             if (current != gaugesAnnouncedTo) {
-                channelGauges = new ChannelGaugeSet();
+                channelGauges = new ChannelGaugeSet(current.channelGaugeLimit());
                 gaugesAnnouncedTo = current;
             }
             channelGauges.refresh(server.state().channels.values(), current);

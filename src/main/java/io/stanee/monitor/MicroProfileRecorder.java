@@ -13,12 +13,13 @@ import org.eclipse.microprofile.metrics.Timer;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.ToLongFunction;
 
 /**
  * What the core reports, as MicroProfile metrics: timers, a histogram and counters updated on the worker thread
  * (one writer: no contention; a publish costs one timer update), and per-channel gauges registered as channels
- * appear and removed as they go, read from the core's {@link ChannelGauges} at scrape time.
+ * appear and removed as they go (on a container thread, in order), read from the core's {@link ChannelGauges} at scrape time.
  */
 final class MicroProfileRecorder implements MetricsRecorder {
 
@@ -41,14 +42,23 @@ final class MicroProfileRecorder implements MetricsRecorder {
                     ChannelGauges::pendingAcks));
 
     private final MetricRegistry registry;
+    /**
+     * Per-channel gauges are registered and removed off the worker thread: Liberty's registry checks a new
+     * gauge's tags against every gauge of its name, so registering the gauges of the 1,000th channel costs about
+     * a millisecond, and on the worker that stalled publishing whenever channels were being created.
+     */
+    private final OrderedTasks channelGaugeChanges;
+    private final int channelGaugeLimit;
     private final Timer publishLatency;
     private final Histogram batchSize;
     private final Timer commitTime;
     private final Counter redeliveries;
     private final Counter natsReconnects;
 
-    MicroProfileRecorder(MetricRegistry registry) {
+    MicroProfileRecorder(MetricRegistry registry, Executor background, int channelGaugeLimit) {
         this.registry = registry;
+        this.channelGaugeLimit = channelGaugeLimit;
+        this.channelGaugeChanges = new OrderedTasks(background);
         this.publishLatency = registry.timer(Metadata.builder().withName("stan.publish.latency")
                 .withDescription("From the receipt of a PubMsg to its positive PubAck handed to NATS, after the "
                         + "commit (measured in the server)").build());
@@ -89,7 +99,21 @@ final class MicroProfileRecorder implements MetricsRecorder {
     }
 
     @Override
+    public int channelGaugeLimit() {
+        return channelGaugeLimit;
+    }
+
+    @Override
     public void channelAdded(ChannelGauges channel) {
+        channelGaugeChanges.submit(() -> register(channel));
+    }
+
+    @Override
+    public void channelRemoved(ChannelGauges channel) {
+        channelGaugeChanges.submit(() -> unregister(channel));
+    }
+
+    private void register(ChannelGauges channel) {
         Tag tag = new Tag(CHANNEL_TAG, channel.name());
         for (ChannelGauge gauge : CHANNEL_GAUGES) {
             Metadata metadata = Metadata.builder().withName(gauge.name()).withDescription(gauge.description())
@@ -99,8 +123,7 @@ final class MicroProfileRecorder implements MetricsRecorder {
         }
     }
 
-    @Override
-    public void channelRemoved(ChannelGauges channel) {
+    private void unregister(ChannelGauges channel) {
         Tag tag = new Tag(CHANNEL_TAG, channel.name());
         for (ChannelGauge gauge : CHANNEL_GAUGES) {
             registry.remove(new MetricID(gauge.name(), tag));

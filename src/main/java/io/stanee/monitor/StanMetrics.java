@@ -1,5 +1,6 @@
 package io.stanee.monitor;
 
+import io.stanee.config.StanConfig;
 import io.stanee.core.ServerRole;
 import io.stanee.core.ServerStats;
 import io.stanee.core.StanInstance;
@@ -29,6 +30,12 @@ public class StanMetrics {
     @Inject
     StanServerBean server;
 
+    @Inject
+    ContainerExecutor background;
+
+    @Inject
+    StanConfig config;
+
     void register(@Observes Startup startup) {
         gauge("stan.messages.in", "Messages published to the server (the Go server's in_msgs)", ServerStats::messagesIn);
         gauge("stan.bytes.in", "Bytes of the publish requests received (in_bytes)", ServerStats::bytesIn);
@@ -51,7 +58,7 @@ public class StanMetrics {
                 registry.gauge(role, () -> instance.role() == each ? 1 : 0, new Tag("role", each.label()));
             }
         }
-        instance.useRecorder(new MicroProfileRecorder(registry));
+        instance.useRecorder(new MicroProfileRecorder(registry, background, config.maxChannelGauges()));
     }
 
     private void gauge(String name, String description, ToLongFunction<ServerStats> value) {

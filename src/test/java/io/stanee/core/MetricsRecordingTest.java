@@ -219,8 +219,23 @@ class MetricsRecordingTest {
     }
 
     @Test
+    void beyondTheLimitAChannelWaitsForTheSlotOfAGoneOne() {
+        ChannelGaugeSet set = new ChannelGaugeSet(2);
+        Channel a = new Channel(1, "a", TestServer.limits(0, 0), 1, 0, 4, 0);
+        Channel b = new Channel(2, "b", TestServer.limits(0, 0), 1, 0, 4, 0);
+        Channel c = new Channel(3, "c", TestServer.limits(0, 0), 1, 0, 4, 0);
+        set.refresh(List.of(a, b, c), recorded);
+        assertEquals(List.of("a", "b"), List.copyOf(recorded.channels.keySet()));
+        set.refresh(List.of(a, b, c), recorded);
+        assertEquals(List.of("a", "b"), List.copyOf(recorded.channels.keySet()), "still two");
+        set.refresh(List.of(b, c), recorded);
+        assertEquals(List.of("a"), recorded.removed);
+        assertEquals(List.of("b", "c"), List.copyOf(recorded.channels.keySet()), "c takes a's slot");
+    }
+
+    @Test
     void aDeletedChannelIsRemoved() {
-        ChannelGaugeSet set = new ChannelGaugeSet();
+        ChannelGaugeSet set = new ChannelGaugeSet(Integer.MAX_VALUE);
         Channel a = new Channel(1, "a", TestServer.limits(0, 0), 1, 0, 4, 0);
         Channel b = new Channel(2, "b", TestServer.limits(0, 0), 1, 0, 4, 0);
         set.refresh(List.of(a, b), recorded);

@@ -256,6 +256,7 @@ public class JpaStore implements Store {
         private final Map<Long, List<Long>> ackedBySub = new HashMap<>();
         /** Per subscription: the highest acknowledged sequence that was its last sent (no-caching mode). */
         private final Map<Long, StoreOp.AckPending> lastSentBySub = new HashMap<>();
+        private final PendingStates pendingStates = new PendingStates();
 
         void write(List<StoreOp> ops) throws SQLException {
             for (StoreOp op : ops) {
@@ -269,6 +270,7 @@ public class JpaStore implements Store {
                     .setParameter("sub", subId)
                     .executeUpdate());
             PendingDeletes.delete(em, dataSource, ackedBySub);
+            pendingStates.write(dataSource);
         }
 
         private void write(StoreOp op) {
@@ -281,7 +283,8 @@ public class JpaStore implements Store {
                     lastSentBySub.merge(a.subId(), a, (old, now) -> now.sequence() > old.sequence() ? now : old);
                 }
             } else if (op instanceof StoreOp.ReplacePending r) {
-                replacePending(r);
+                pendingStates.add(r);
+                ackedBySub.remove(r.subId());
             } else if (op instanceof StoreOp.AddClient add) {
                 // a leftover row (e.g. after a crash) is replaced, as the Go store does
                 execute(em.createQuery(Statements.DELETE_CLIENT).setParameter("id", add.clientId()));
@@ -322,15 +325,6 @@ public class JpaStore implements Store {
             }
         }
 
-        private void replacePending(StoreOp.ReplacePending r) {
-            execute(em.createQuery(Statements.DELETE_PENDING).setParameter("sub", r.subId()));
-            insert(new PendingRow(r.subId(), r.row(), r.lastSent(), JsonSequences.format(r.pending())));
-            execute(em.createQuery(
-                            Statements.UPDATE_LAST_SENT)
-                    .setParameter("seq", r.lastSent()).setParameter("c", r.channelId()).setParameter("sub", r.subId()));
-            ackedBySub.remove(r.subId());
-        }
-
         /** Go: update the proto; if no row was there, insert it. */
         private void updateSubscription(StoreOp.UpdateSubscription u) {
             int updated = execute(em.createQuery(
@@ -352,6 +346,7 @@ public class JpaStore implements Store {
             execute(em.createQuery(Statements.DELETE_PENDING).setParameter("sub", d.subId()));
             ackedBySub.remove(d.subId());
             lastSentBySub.remove(d.subId());
+            pendingStates.forget(d.subId());
         }
 
         private void insert(Object row) {

@@ -144,6 +144,17 @@ final class Statements {
         return "INSERT INTO SubsPending (subid, " + dialect.quotedRow + ", seq) VALUES (?, ?, ?)";
     }
 
+    /** Caching layout, by JDBC batch (PendingStates): a subscription's earlier rows go. */
+    static final String DELETE_SUBSCRIPTION_PENDING = "DELETE FROM SubsPending WHERE subid = ?";
+
+    /** Caching layout, by JDBC batch: the one row holding the pending sequences (seq 0, no acks, as Go's). */
+    static String insertPendingState(SchemaGuard.Dialect dialect) {
+        return "INSERT INTO SubsPending (subid, " + dialect.quotedRow + ", seq, lastsent, pending) VALUES (?, ?, 0, ?, ?)";
+    }
+
+    /** Caching layout, by JDBC batch: Subscriptions.lastsent follows the state row. */
+    static final String SET_LAST_SENT = "UPDATE Subscriptions SET lastsent = ? WHERE id = ? AND subid = ?";
+
     /** One acknowledged pending row (Derby, by JDBC batch: its IN-list delete scanned every row). */
     static final String DELETE_ONE_PENDING = "DELETE FROM SubsPending WHERE subid = ? AND seq = ?";
 
