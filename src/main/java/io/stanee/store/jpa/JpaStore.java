@@ -70,8 +70,8 @@ public class JpaStore implements Store {
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public RecoveredState recover() {
         try {
-            return new Recovery(em).read();
-        } catch (PersistenceException e) {
+            return new Recovery(em, dataSource).read();
+        } catch (PersistenceException | SQLException e) {
             throw new StoreException("recovery failed: " + e.getMessage(), e);
         }
     }

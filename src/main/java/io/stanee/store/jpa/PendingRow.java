@@ -50,6 +50,10 @@ public class PendingRow {
         this.pending = pendingJson;
     }
 
+    public long subId() {
+        return subId;
+    }
+
     public long row() {
         return row;
     }

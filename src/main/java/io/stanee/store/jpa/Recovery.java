@@ -7,20 +7,34 @@ import jakarta.persistence.EntityManager;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.stanee.protocol.spb.ServerProtocol.SubState;
 
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
-/** Reads what a restart needs from the tables (see docs: sql-store.md, "Recovery"). */
+/**
+ * Reads what a restart needs from the tables (see docs: sql-store.md, "Recovery"). The subscriptions and their
+ * SubsPending rows come in one query each, the message range of each channel through one prepared statement:
+ * a query per channel and per subscription through JPQL cost about 2 ms each, 4 s for 1,000 channels with 600
+ * durables, most of a restart.
+ */
 final class Recovery {
 
     private final EntityManager em;
+    private final DataSource dataSource;
 
-    Recovery(EntityManager em) {
+    Recovery(EntityManager em, DataSource dataSource) {
         this.em = em;
+        this.dataSource = dataSource;
     }
 
-    RecoveredState read() {
+    RecoveredState read() throws SQLException {
         ServerInfoRow server = em.find(ServerInfoRow.class, 1);
         if (server == null) {
             return new RecoveredState(null, List.of(), List.of(), 0, 0, List.of());
@@ -33,11 +47,37 @@ final class Recovery {
                 .getResultStream()
                 .map(c -> new RecoveredState.Client(c.id(), c.hbInbox(), c.proto()))
                 .toList();
-        List<RecoveredState.Channel> channels = new ArrayList<>();
-        for (ChannelRow row : em.createQuery(Statements.LIVE_CHANNELS,
-                ChannelRow.class).getResultList()) {
-            channels.add(channel(row));
+        Map<Integer, List<SubscriptionRow>> subscriptionsByChannel = new HashMap<>();
+        for (SubscriptionRow sub : em.createQuery(Statements.LIVE_SUBSCRIPTIONS, SubscriptionRow.class)
+                .getResultList()) {
+            subscriptionsByChannel.computeIfAbsent(sub.channelId(), k -> new ArrayList<>()).add(sub);
         }
+        Map<Long, List<PendingRow>> pendingBySubscription = new HashMap<>();
+        for (PendingRow row : em.createQuery(Statements.PENDING_ROWS, PendingRow.class).getResultList()) {
+            pendingBySubscription.computeIfAbsent(row.subId(), k -> new ArrayList<>()).add(row);
+        }
+        List<RecoveredState.Channel> channels = new ArrayList<>();
+        List<ChannelRow> channelRows = em.createQuery(Statements.LIVE_CHANNELS, ChannelRow.class).getResultList();
+        if (channelRows.isEmpty()) {
+            // not even prepared: MariaDB Connector/J fails closing a statement it never executed (in Liberty)
+            return state(server, clients, channels);
+        }
+        // in the transaction Liberty hands out the connection EclipseLink reads on
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement range = connection.prepareStatement(Statements.MESSAGE_RANGE)) {
+            for (ChannelRow row : channelRows) {
+                List<RecoveredState.Subscription> subscriptions = new ArrayList<>();
+                for (SubscriptionRow sub : subscriptionsByChannel.getOrDefault(row.id(), List.of())) {
+                    subscriptions.add(subscription(sub, pendingBySubscription.getOrDefault(sub.subId(), List.of())));
+                }
+                channels.add(channel(row, range, subscriptions));
+            }
+        }
+        return state(server, clients, channels);
+    }
+
+    private RecoveredState state(ServerInfoRow server, List<RecoveredState.Client> clients,
+                                 List<RecoveredState.Channel> channels) {
         Long maxSubId = em.createQuery(Statements.MAX_SUBSCRIPTION_ID, Long.class).getSingleResult();
         Integer maxChannelId = em.createQuery(Statements.MAX_CHANNEL_ID, Integer.class).getSingleResult();
         List<Integer> deleted = em.createQuery(Statements.DELETED_CHANNEL_IDS,
@@ -47,22 +87,24 @@ final class Recovery {
     }
 
     /** The first and last sequence come from the primary key's index: no row is read. */
-    private RecoveredState.Channel channel(ChannelRow row) {
-        Object[] range = em.createQuery(Statements.MESSAGE_RANGE,
-                        Object[].class)
-                .setParameter("c", row.id())
-                .getSingleResult();
-        boolean empty = range[0] == null;
-        long maxSeq = Math.max(row.maxSeq(), empty ? 0 : ((Number) range[1]).longValue());
-        List<RecoveredState.Subscription> subscriptions = new ArrayList<>();
-        for (SubscriptionRow sub : em.createQuery(Statements.LIVE_SUBSCRIPTIONS, SubscriptionRow.class).setParameter("c", row.id())
-                .getResultList()) {
-            RecoveredState.Subscription recovered = subscription(sub);
-            subscriptions.add(recovered);
+    private static RecoveredState.Channel channel(ChannelRow row, PreparedStatement range,
+                                                  List<RecoveredState.Subscription> subscriptions) throws SQLException {
+        range.setInt(1, row.id());
+        long min;
+        long max;
+        boolean empty;
+        try (ResultSet result = range.executeQuery()) {
+            result.next();
+            min = result.getLong(1);
+            empty = result.wasNull();
+            max = result.getLong(2);
+        }
+        long maxSeq = Math.max(row.maxSeq(), empty ? 0 : max);
+        for (RecoveredState.Subscription recovered : subscriptions) {
             maxSeq = Math.max(maxSeq, recovered.lastSent());
         }
         // an empty channel continues numbering after everything ever sent
-        long first = empty ? maxSeq + 1 : ((Number) range[0]).longValue();
+        long first = empty ? maxSeq + 1 : min;
         return new RecoveredState.Channel(row.id(), row.name(), first, maxSeq, subscriptions);
     }
 
@@ -71,12 +113,11 @@ final class Recovery {
      * JSON arrays of pending and acknowledged sequences in the caching layout (acks cancel what earlier rows
      * left pending).
      */
-    private RecoveredState.Subscription subscription(SubscriptionRow sub) {
+    private static RecoveredState.Subscription subscription(SubscriptionRow sub, List<PendingRow> rows) {
         TreeSet<Long> pending = new TreeSet<>();
         long lastSent = sub.lastSent();
         long maxRow = 0;
-        for (PendingRow row : em.createQuery(Statements.PENDING_ROWS,
-                PendingRow.class).setParameter("s", sub.subId()).getResultList()) {
+        for (PendingRow row : rows) {
             maxRow = Math.max(maxRow, row.row());
             lastSent = Math.max(lastSent, row.lastSent());
             if (row.seq() > 0) {

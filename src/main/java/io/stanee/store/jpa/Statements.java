@@ -33,18 +33,16 @@ final class Statements {
     static final String DELETED_CHANNEL_IDS =
             "SELECT c.id FROM ChannelRow c WHERE c.deleted = TRUE ORDER BY c.id";
 
-    /** Recovery: a channel's first and last stored sequence. */
-    static final String MESSAGE_RANGE =
-            "SELECT MIN(m.seq), MAX(m.seq) FROM MessageRow m WHERE m.channelId = :c";
+    /** Recovery: a channel's first and last stored sequence (native SQL: one prepared statement for all channels). */
+    static final String MESSAGE_RANGE = "SELECT MIN(seq), MAX(seq) FROM Messages WHERE id = ?";
 
-    /** Recovery: a channel's subscriptions. */
+    /** Recovery: every channel's subscriptions, in one query. */
     static final String LIVE_SUBSCRIPTIONS =
-            "SELECT s FROM SubscriptionRow s WHERE s.channelId = :c AND s.deleted = FALSE ORDER BY "
-            + "s.subId";
+            "SELECT s FROM SubscriptionRow s WHERE s.deleted = FALSE ORDER BY s.channelId, s.subId";
 
-    /** Recovery: a subscription's SubsPending rows, in order. */
+    /** Recovery: every subscription's SubsPending rows, in order, in one query. */
     static final String PENDING_ROWS =
-            "SELECT p FROM PendingRow p WHERE p.subId = :s ORDER BY p.row";
+            "SELECT p FROM PendingRow p ORDER BY p.subId, p.row";
 
     /** Purge: subscriptions of a deleted channel that still have pending rows. */
     static final String PURGE_PENDING_SUBSCRIPTIONS =

@@ -41,6 +41,10 @@ public class SubscriptionRow {
         this.proto = proto;
     }
 
+    public int channelId() {
+        return channelId;
+    }
+
     public long subId() {
         return subId;
     }
