@@ -91,6 +91,9 @@ final class Scale {
             scale.closeAll();
         }
         ok &= !scale.failed;
+        // this client's own CPU, to set beside the server's: on one machine they share the cores
+        ProcessHandle.current().info().totalCpuDuration().ifPresent(cpu -> scale.phase("client_cpu",
+                "seconds", String.format(Locale.ROOT, "%.1f", cpu.toMillis() / 1000.0)));
         out.println("RESULT ok=" + ok + " phase=" + options.mode().name().toLowerCase(Locale.ROOT));
         return ok ? Tools.OK : Tools.FAILED;
     }
@@ -264,6 +267,7 @@ final class Scale {
         Options connectOptions = new Options.Builder()
                 .natsUrl(options.server()).clusterId(options.cluster()).clientId(clientId)
                 .connectWait(CONNECT_WAIT).maxPubAcksInFlight(options.maxPubAcksInFlight())
+                .pubAckWait(options.pubAckWait())
                 .connectionLostHandler((connection, reason) -> {
                     err.println("Connection lost for " + clientId + ": " + (reason == null ? "?" : reason.getMessage()));
                     failed = true;

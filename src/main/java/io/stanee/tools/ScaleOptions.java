@@ -58,6 +58,7 @@ public final class ScaleOptions {
             "  -monitor <url>               the server's monitoring base (e.g. http://127.0.0.1:8222); load then",
             "                               waits until channelsz shows no pending message, so that every ack",
             "                               is stored before the script restarts the server",
+            "  -pubackwait <duration>       how long a publisher waits for each ack (default 30s, the client's)",
             "  -since <epoch millis>        ready: the instant the server was started",
             "  -timeout <duration>          bound of every wait (default " + DEFAULT_TIMEOUT.toSeconds() + "s)",
             "  -h,  --help                  print this help",
@@ -66,7 +67,7 @@ public final class ScaleOptions {
 
     private enum Option {
         SERVER, CLUSTER, CLIENT_ID, HELP, CHANNELS, PUBLISHERS, CLIENTS, DURABLES, MESSAGES, MESSAGE_SIZE,
-        MAX_PUB_ACKS, MAX_IN_FLIGHT, MONITOR, SINCE, TIMEOUT
+        MAX_PUB_ACKS, MAX_IN_FLIGHT, MONITOR, SINCE, TIMEOUT, PUB_ACK_WAIT
     }
 
     private static final Map<String, Option> OPTIONS = Map.ofEntries(
@@ -79,7 +80,7 @@ public final class ScaleOptions {
             Map.entry("n", Option.MESSAGES), Map.entry("ms", Option.MESSAGE_SIZE),
             Map.entry("mpa", Option.MAX_PUB_ACKS), Map.entry("mif", Option.MAX_IN_FLIGHT),
             Map.entry("monitor", Option.MONITOR), Map.entry("since", Option.SINCE),
-            Map.entry("timeout", Option.TIMEOUT));
+            Map.entry("timeout", Option.TIMEOUT), Map.entry("pubackwait", Option.PUB_ACK_WAIT));
 
     private Mode mode;
     private String server = CommandLine.DEFAULT_SERVER;
@@ -97,6 +98,7 @@ public final class ScaleOptions {
     private String monitor;
     private long sinceMillis = -1;
     private Duration timeout = DEFAULT_TIMEOUT;
+    private Duration pubAckWait = Duration.ofSeconds(30);
 
     private ScaleOptions() {
     }
@@ -141,6 +143,7 @@ public final class ScaleOptions {
             case MONITOR -> monitor = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
             case SINCE -> sinceMillis = positive(name, value, Long.MAX_VALUE);
             case TIMEOUT -> timeout = BenchOptions.parseTimeout(value);
+            case PUB_ACK_WAIT -> pubAckWait = BenchOptions.parseTimeout(value);
             default -> throw new IllegalStateException(option.name());
         }
     }
@@ -230,6 +233,10 @@ public final class ScaleOptions {
 
     public long sinceMillis() {
         return sinceMillis;
+    }
+
+    public Duration pubAckWait() {
+        return pubAckWait;
     }
 
     public Duration timeout() {

@@ -37,7 +37,8 @@ class ScaleOptionsTest {
     @Test
     void optionsAreReadAsTheBenchReadsThem() throws UsageException {
         ScaleOptions options = ScaleOptions.parse("--monitor", "http://127.0.0.1:8222/", "load", "x",
-                "-timeout", "90s", "-np", "2", "-mif", "16");
+                "-timeout", "90s", "-np", "2", "-mif", "16", "-pubackwait", "10m");
+        assertEquals(Duration.ofMinutes(10), options.pubAckWait());
         assertEquals("http://127.0.0.1:8222", options.monitor());
         assertEquals(Duration.ofSeconds(90), options.timeout());
         assertEquals(2, options.publishers());
