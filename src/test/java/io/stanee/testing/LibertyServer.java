@@ -50,14 +50,14 @@ public final class LibertyServer {
     /**
      * Another instance beside the build's server, as an operator adds one: a server directory of its own (logs,
      * work area, transaction log, pid) with the same server.xml, datasources and application, on its own HTTP
-     * port. Made anew from the build's server each time.
+     * port, and the same JVM options (jvm.options). Made anew from the build's server each time.
      */
     public static LibertyServer another(String name, int httpPort) throws IOException {
         LibertyServer built = new LibertyServer();
         Path target = built.wlp.resolve("usr/servers/" + name);
         deleteTree(target);
         Files.createDirectories(target.resolve("apps"));
-        for (String file : List.of("server.xml", "server.env", "apps/stanee.war")) {
+        for (String file : List.of("server.xml", "server.env", "jvm.options", "apps/stanee.war")) {
             if (Files.exists(built.serverDir.resolve(file))) {
                 Files.copy(built.serverDir.resolve(file), target.resolve(file));
             }
