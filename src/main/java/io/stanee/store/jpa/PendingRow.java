@@ -39,15 +39,8 @@ public class PendingRow {
     @Column(name = "acks")
     private byte[] acks;
 
+    /** Rows are only read through this entity (by recovery); every row is written by JDBC (RowInserts, PendingStates). */
     protected PendingRow() {
-    }
-
-    /** A row of the caching layout: pending sequences as a JSON array, and the last sent sequence. */
-    public PendingRow(long subId, long row, long lastSent, byte[] pendingJson) {
-        this.subId = subId;
-        this.row = row;
-        this.lastSent = lastSent;
-        this.pending = pendingJson;
     }
 
     public long subId() {
