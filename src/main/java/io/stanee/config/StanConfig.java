@@ -1,6 +1,7 @@
 package io.stanee.config;
 
 import io.stanee.core.ChannelLimits;
+import io.stanee.core.MessageWindowLimits;
 import io.stanee.core.RequestLimits;
 import io.stanee.core.ServerSettings;
 import io.stanee.protocol.ChannelNames;
@@ -25,6 +26,11 @@ public class StanConfig {
 
     /** The files of liberty/datasources: what {@code stan.db} may name. */
     static final List<String> DATABASES = List.of("derby", "postgres", "mysql", "postgres-ha");
+    /**
+     * 64 MiB of recent messages over all channels: a fraction of the 512 MB heap of liberty/jvm.options, and
+     * more than a single busy channel's 4,096 x 1 KB window needs.
+     */
+    static final long DEFAULT_WINDOW_BYTES = 64L * 1024 * 1024;
     private static final String NEGATIVE_CHANNELS = "max channels limit cannot be negative (%d)";
 
     @Inject
@@ -116,7 +122,9 @@ public class StanConfig {
         Duration timeout = positive(options, "stan.hb_timeout", "10s");
         int failCount = options.integer("stan.hb_fail_count", 10, 0, "cannot be negative (%d)");
         boolean noCaching = options.bool("stan.sql_no_caching", false);
-        int windowMessages = options.integer("stan.memory_window_msgs", 4096, 1, "must be at least 1 (%d)");
+        MessageWindowLimits window = new MessageWindowLimits(
+                options.integer("stan.memory_window_msgs", 4096, 1, "must be at least 1 (%d)"),
+                options.size("stan.memory_window_bytes", DEFAULT_WINDOW_BYTES, "cannot be negative (%d)"));
         String ftGroup = options.raw("stan.ft_group").orElse("");
         if (!ftGroup.isEmpty()) {
             subjectToken(options, "stan.ft_group", "");
@@ -130,7 +138,7 @@ public class StanConfig {
         }
         boolean replaceDurable = options.bool("stan.replace_durable", false);
         return new ServerSettings(clusterId, discoverPrefix, maxChannels, limits, perChannel, interval, timeout,
-                failCount, noCaching, windowMessages, ftGroup, partitioning, replaceDurable);
+                failCount, noCaching, window, ftGroup, partitioning, replaceDurable);
     }
 
     /**

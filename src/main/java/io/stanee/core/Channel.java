@@ -52,13 +52,13 @@ final class Channel {
     private final List<Subscription> subscriptions = new ArrayList<>();
     private final Map<String, QueueGroup> groups = new HashMap<>();
 
-    Channel(int id, String name, ChannelLimits limits, long first, long last, int windowSize, long now) {
+    Channel(int id, String name, ChannelLimits limits, long first, long last, MessageWindow window, long now) {
         this.id = id;
         this.name = name;
         this.limits = limits;
         this.first = first;
         this.last = last;
-        this.window = new MessageWindow(windowSize);
+        this.window = window;
         this.lastActivity = now;
     }
 
@@ -93,6 +93,11 @@ final class Channel {
     /** A recent message from the window, or null when it is no longer (or not yet) held there. */
     byte[] recent(long sequence) {
         return window.get(sequence);
+    }
+
+    /** The channel is gone from the server: its window gives its bytes back to the shared budget. */
+    void releaseWindow() {
+        window.release();
     }
 
     List<Subscription> subscriptions() {
@@ -140,6 +145,7 @@ final class Channel {
         first = through + 1;
         count -= removed;
         bytes -= size;
+        window.dropThrough(through); // a cache: a rollback leaves them to be read from the store
         batch.onRollback(() -> {
             first = previousFirst;
             count += removed;

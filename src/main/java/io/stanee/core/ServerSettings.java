@@ -16,7 +16,8 @@ import java.util.Map;
  * @param heartbeatTimeout {@code hb_timeout}: how long a client has to answer
  * @param heartbeatFailCount {@code hb_fail_count}: failed heartbeats after which a client is closed
  * @param noCaching {@code no_caching} of the Go SQL store: subscription state committed before every reply
- * @param windowMessages how many recent messages per channel are kept in memory for live subscribers
+ * @param window how many recent messages are kept in memory for live subscribers: per channel, and in bytes over
+ *               all channels
  * @param ftGroup {@code ft_group}: the fault-tolerance group this server is a member of, or "" for none
  * @param partitioning {@code partitioning}: serve only the channels of {@code perChannel}, beside other servers
  *                     of the cluster ID that serve the others
@@ -26,16 +27,16 @@ import java.util.Map;
 public record ServerSettings(String clusterId, String discoverPrefix, int maxChannels, ChannelLimits limits,
                              Map<String, ChannelLimits.Override> perChannel, Duration heartbeatInterval,
                              Duration heartbeatTimeout, int heartbeatFailCount, boolean noCaching,
-                             int windowMessages, String ftGroup, boolean partitioning,
+                             MessageWindowLimits window, String ftGroup, boolean partitioning,
                              boolean replaceDurable) {
 
     /** Without {@code replace_durable} (the Go default: a duplicate durable registration is an error). */
     public ServerSettings(String clusterId, String discoverPrefix, int maxChannels, ChannelLimits limits,
                           Map<String, ChannelLimits.Override> perChannel, Duration heartbeatInterval,
                           Duration heartbeatTimeout, int heartbeatFailCount, boolean noCaching,
-                          int windowMessages, String ftGroup, boolean partitioning) {
+                          MessageWindowLimits window, String ftGroup, boolean partitioning) {
         this(clusterId, discoverPrefix, maxChannels, limits, perChannel, heartbeatInterval, heartbeatTimeout,
-                heartbeatFailCount, noCaching, windowMessages, ftGroup, partitioning, false);
+                heartbeatFailCount, noCaching, window, ftGroup, partitioning, false);
     }
 
     public boolean faultTolerant() {

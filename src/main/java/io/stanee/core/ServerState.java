@@ -39,6 +39,7 @@ final class ServerState {
     final ChannelOwnership ownership;
     final PendingStateWriter pendingWriter;
     final ChannelPurge purge;
+    final MessageWindows windows;
 
     ServerState(ServerSettings settings, RequestLimits requests, Store store, ServerStats stats) {
         this.settings = settings;
@@ -49,6 +50,7 @@ final class ServerState {
         this.ownership = ChannelOwnership.of(settings);
         this.pendingWriter = new PendingStateWriter(settings.noCaching());
         this.purge = new ChannelPurge(store);
+        this.windows = new MessageWindows(settings.window().messagesPerChannel(), settings.window().totalBytes());
     }
 
     /** The channel, created (and stored) if new. */
@@ -76,7 +78,7 @@ final class ServerState {
         }
         // not stored after all: its ID is free again, unless another channel has taken the next one since
         int id = earlier != null && earlier == maxChannelId ? earlier : ++maxChannelId;
-        Channel created = new Channel(id, name, channelLimits, 1, 0, settings.windowMessages(), now);
+        Channel created = new Channel(id, name, channelLimits, 1, 0, windows.open(), now);
         addChannel(created);
         batch.store(new StoreOp.CreateChannel(id, name, (int) Math.min(Integer.MAX_VALUE, channelLimits.maxMsgs()),
                 channelLimits.maxBytes(), channelLimits.maxAgeNanos()));
@@ -90,14 +92,14 @@ final class ServerState {
 
     /** A channel an uncertain batch created after all: taken back in with what that batch stored. */
     private Channel revive(int id, String name, ChannelLimits channelLimits, long now, Batch batch) {
-        Channel revived = new Channel(id, name, channelLimits, 1, store.lastSequence(id), settings.windowMessages(),
-                now);
+        Channel revived = new Channel(id, name, channelLimits, 1, store.lastSequence(id), windows.open(), now);
         addChannel(revived);
         batch.onRollback(() -> removeChannel(revived));
         return revived;
     }
 
     void removeChannel(Channel channel) {
+        channel.releaseWindow();
         channels.remove(channel.name);
         channelNamesByLowerCase.remove(channel.name.toLowerCase(Locale.ROOT));
         stats.channels.decrementAndGet();

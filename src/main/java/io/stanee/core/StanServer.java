@@ -195,7 +195,7 @@ public final class StanServer {
         for (RecoveredState.Channel stored : recovered.channels()) {
             // limits come from the configuration of today, not from the stored row (as in the Go server)
             Channel channel = new Channel(stored.channelId(), stored.name(), state.limits.forChannel(stored.name()),
-                    stored.first(), stored.last(), state.settings.windowMessages(), nanoClock.getAsLong());
+                    stored.first(), stored.last(), state.windows.open(), nanoClock.getAsLong());
             if (!channel.isEmpty()) {
                 limits.countInBackground(channel);
             }

@@ -1,6 +1,7 @@
 package io.stanee.config;
 
 import io.stanee.core.ChannelLimits;
+import io.stanee.core.MessageWindowLimits;
 import io.stanee.core.ServerSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,7 +46,7 @@ class StanConfigTest {
         assertEquals(Duration.ofSeconds(10), settings.heartbeatTimeout());
         assertEquals(10, settings.heartbeatFailCount());
         assertFalse(settings.noCaching());
-        assertEquals(4096, settings.windowMessages());
+        assertEquals(new MessageWindowLimits(4096, 64L * 1024 * 1024), settings.window());
         assertEquals("", settings.ftGroup());
         assertFalse(settings.partitioning());
         assertFalse(settings.replaceDurable());
@@ -58,8 +59,9 @@ class StanConfigTest {
                 "stan.max_age", "1h30m", "stan.hb_interval", "500ms", "stan.hb_fail_count", "0",
                 "stan.sql_no_caching", "TRUE", "stan.replace_durable", "true", "stan.partitioning", "t",
                 "stan.channels.orders.max_bytes", "10K", "stan.store", "sql", "stan.db", "postgres-ha",
-                "stan.ft_group", " group-1 ");
+                "stan.ft_group", " group-1 ", "stan.memory_window_bytes", "16MB", "stan.memory_window_msgs", "100");
         assertEquals("prod", settings.clusterId());
+        assertEquals(new MessageWindowLimits(100, 16L << 20), settings.window());
         assertEquals(1L << 30, settings.limits().maxBytes());
         assertEquals(500, settings.limits().maxMsgs());
         assertEquals(Duration.ofMinutes(90).toNanos(), settings.limits().maxAgeNanos());
@@ -94,6 +96,8 @@ class StanConfigTest {
             "stan.hb_timeout      | -3s    | cannot be negative (-3s)",
             "stan.hb_fail_count   | -1     | cannot be negative (-1)",
             "stan.memory_window_msgs | 0   | must be at least 1 (0)",
+            "stan.memory_window_bytes | -1 | cannot be negative (-1)",
+            "stan.memory_window_bytes | 1Q | not a size (examples: 1024, 1K, 1KB, 10MB, 1GB)",
             // not a number, out of range, not a size
             "stan.max_msgs        | many   | not a whole number",
             "stan.hb_fail_count   | 1.5    | not a whole number",

@@ -39,6 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MetricsRecordingTest {
 
+    private static final MessageWindows WINDOWS = new MessageWindows(4, 1 << 20);
+
     private static final long MS = 1_000_000L;
 
     /** Everything the core reported, as plain lists. */
@@ -221,9 +223,9 @@ class MetricsRecordingTest {
     @Test
     void beyondTheLimitAChannelWaitsForTheSlotOfAGoneOne() {
         ChannelGaugeSet set = new ChannelGaugeSet(2);
-        Channel a = new Channel(1, "a", TestServer.limits(0, 0), 1, 0, 4, 0);
-        Channel b = new Channel(2, "b", TestServer.limits(0, 0), 1, 0, 4, 0);
-        Channel c = new Channel(3, "c", TestServer.limits(0, 0), 1, 0, 4, 0);
+        Channel a = new Channel(1, "a", TestServer.limits(0, 0), 1, 0, WINDOWS.open(), 0);
+        Channel b = new Channel(2, "b", TestServer.limits(0, 0), 1, 0, WINDOWS.open(), 0);
+        Channel c = new Channel(3, "c", TestServer.limits(0, 0), 1, 0, WINDOWS.open(), 0);
         set.refresh(List.of(a, b, c), recorded);
         assertEquals(List.of("a", "b"), List.copyOf(recorded.channels.keySet()));
         set.refresh(List.of(a, b, c), recorded);
@@ -236,8 +238,8 @@ class MetricsRecordingTest {
     @Test
     void aDeletedChannelIsRemoved() {
         ChannelGaugeSet set = new ChannelGaugeSet(Integer.MAX_VALUE);
-        Channel a = new Channel(1, "a", TestServer.limits(0, 0), 1, 0, 4, 0);
-        Channel b = new Channel(2, "b", TestServer.limits(0, 0), 1, 0, 4, 0);
+        Channel a = new Channel(1, "a", TestServer.limits(0, 0), 1, 0, WINDOWS.open(), 0);
+        Channel b = new Channel(2, "b", TestServer.limits(0, 0), 1, 0, WINDOWS.open(), 0);
         set.refresh(List.of(a, b), recorded);
         assertEquals(List.of("a", "b"), List.copyOf(recorded.channels.keySet()));
         set.refresh(List.of(b), recorded);

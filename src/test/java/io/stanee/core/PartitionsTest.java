@@ -31,7 +31,7 @@ class PartitionsTest {
             listed.put(channel, inherit);
         }
         return new ServerSettings("test-cluster", "_STAN.discover", 0, new ChannelLimits(0, 0, 0, 0, 0), listed,
-                Duration.ofSeconds(30), Duration.ofSeconds(10), 10, false, 16, "", true);
+                Duration.ofSeconds(30), Duration.ofSeconds(10), 10, false, new MessageWindowLimits(16, 1 << 20), "", true);
     }
 
     @Test

@@ -31,7 +31,7 @@ class ReplaceDurableTest {
         ServerSettings go = TestServer.settings(100, limits(0, 0), false);
         return new TestServer(new ServerSettings(go.clusterId(), go.discoverPrefix(), go.maxChannels(), go.limits(),
                 go.perChannel(), go.heartbeatInterval(), go.heartbeatTimeout(), go.heartbeatFailCount(),
-                go.noCaching(), go.windowMessages(), go.ftGroup(), go.partitioning(), replaceDurable));
+                go.noCaching(), go.window(), go.ftGroup(), go.partitioning(), replaceDurable));
     }
 
     /** A durable that got 1..3 and acknowledged 1: last sent 3, pending 2 and 3. Returns its ack inbox. */

@@ -64,7 +64,7 @@ final class TestServer {
     /** The Go defaults but for what a test sets: max_channels, the global limits, no_caching; a small window. */
     static ServerSettings settings(int maxChannels, ChannelLimits limits, boolean noCaching) {
         return new ServerSettings(CLUSTER, Subjects.DEFAULT_DISCOVER_PREFIX, maxChannels, limits, Map.of(),
-                Duration.ofSeconds(30), Duration.ofSeconds(10), 10, noCaching, 4, "", false);
+                Duration.ofSeconds(30), Duration.ofSeconds(10), 10, noCaching, new MessageWindowLimits(4, 1 << 20), "", false);
     }
 
     /** max_msgs and max_subs of every channel (0 = unlimited). */
