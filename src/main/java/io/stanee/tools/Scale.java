@@ -50,6 +50,8 @@ final class Scale {
     private final PrintStream err;
     private final byte[] payload;
     private final List<StreamingConnection> connections = new ArrayList<>();
+    /** Null: every subscribing client opens its own NATS connection. */
+    private final SharedNatsConnections shared;
     private final long deadline;
     private volatile boolean failed;
 
@@ -59,6 +61,8 @@ final class Scale {
         this.err = err;
         this.payload = new byte[options.messageSize()];
         this.deadline = System.nanoTime() + options.timeout().toNanos();
+        this.shared = options.sharedNatsConnections() > 0
+                ? new SharedNatsConnections(options.server(), options.sharedNatsConnections()) : null;
     }
 
     /** {@code args} are those after {@code scale}. */
@@ -216,7 +220,7 @@ final class Scale {
 
     private boolean openClient(int client, List<Durable> durables) throws InterruptedException {
         String clientId = options.clientIdPrefix() + "-sub-" + client;
-        StreamingConnection connection = connect(clientId);
+        StreamingConnection connection = connect(clientId, client);
         if (connection == null) {
             return false;
         }
@@ -241,7 +245,7 @@ final class Scale {
         Publishing publishing = new Publishing((long) options.channels() * perChannel);
         List<StreamingConnection> publishers = new ArrayList<>();
         for (int p = 0; p < options.publishers(); p++) {
-            StreamingConnection connection = connect(options.clientIdPrefix() + "-pub-" + p);
+            StreamingConnection connection = connect(options.clientIdPrefix() + "-pub-" + p, -1);
             if (connection == null) {
                 return null;
             }
@@ -263,18 +267,22 @@ final class Scale {
         return publishing;
     }
 
-    private StreamingConnection connect(String clientId) throws InterruptedException {
-        Options connectOptions = new Options.Builder()
+    /** A streaming connection; a subscribing client ({@code client} >= 0) on a shared NATS connection if any. */
+    private StreamingConnection connect(String clientId, int client) throws InterruptedException {
+        Options.Builder connectOptions = new Options.Builder()
                 .natsUrl(options.server()).clusterId(options.cluster()).clientId(clientId)
                 .connectWait(CONNECT_WAIT).maxPubAcksInFlight(options.maxPubAcksInFlight())
                 .pubAckWait(options.pubAckWait())
                 .connectionLostHandler((connection, reason) -> {
                     err.println("Connection lost for " + clientId + ": " + (reason == null ? "?" : reason.getMessage()));
                     failed = true;
-                })
-                .build();
+                });
         try {
-            StreamingConnection connection = NatsStreaming.connect(options.cluster(), clientId, connectOptions);
+            if (shared != null && client >= 0) {
+                connectOptions.natsConn(shared.forClient(client));
+            }
+            StreamingConnection connection = NatsStreaming.connect(options.cluster(), clientId,
+                    connectOptions.build());
             synchronized (connections) {
                 connections.add(connection);
             }
@@ -344,6 +352,7 @@ final class Scale {
             open = new ArrayList<>(connections);
         }
         if (open.isEmpty()) {
+            closeShared();
             return;
         }
         ExecutorService pool = Executors.newFixedThreadPool(CONNECTING_THREADS);
@@ -357,6 +366,19 @@ final class Scale {
             Thread.currentThread().interrupt();
         }
         pool.shutdownNow();
+        closeShared();
+    }
+
+    /** The shared NATS connections go last: the streaming clients on them have closed (or given up). */
+    private void closeShared() {
+        if (shared == null) {
+            return;
+        }
+        try {
+            shared.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void closeQuietly(StreamingConnection connection) {

@@ -55,6 +55,10 @@ public final class ScaleOptions {
             "  -mpa <n>                     publish acks in flight per publisher (default "
                     + DEFAULT_MAX_PUB_ACKS_IN_FLIGHT + ")",
             "  -mif <n>                     max in flight per durable (default " + DEFAULT_MAX_IN_FLIGHT + ")",
+            "  -nc <n>                      NATS connections the subscribing clients share, client i on",
+            "                               connection i mod n (default: each client its own, as the official",
+            "                               clients do unless given one); lightens the load generator only: the",
+            "                               server sees the same clients, subscriptions and messages",
             "  -monitor <url>               the server's monitoring base (e.g. http://127.0.0.1:8222); load then",
             "                               waits until channelsz shows no pending message, so that every ack",
             "                               is stored before the script restarts the server",
@@ -67,7 +71,7 @@ public final class ScaleOptions {
 
     private enum Option {
         SERVER, CLUSTER, CLIENT_ID, HELP, CHANNELS, PUBLISHERS, CLIENTS, DURABLES, MESSAGES, MESSAGE_SIZE,
-        MAX_PUB_ACKS, MAX_IN_FLIGHT, MONITOR, SINCE, TIMEOUT, PUB_ACK_WAIT
+        MAX_PUB_ACKS, MAX_IN_FLIGHT, MONITOR, SINCE, TIMEOUT, PUB_ACK_WAIT, NATS_CONNECTIONS
     }
 
     private static final Map<String, Option> OPTIONS = Map.ofEntries(
@@ -80,7 +84,8 @@ public final class ScaleOptions {
             Map.entry("n", Option.MESSAGES), Map.entry("ms", Option.MESSAGE_SIZE),
             Map.entry("mpa", Option.MAX_PUB_ACKS), Map.entry("mif", Option.MAX_IN_FLIGHT),
             Map.entry("monitor", Option.MONITOR), Map.entry("since", Option.SINCE),
-            Map.entry("timeout", Option.TIMEOUT), Map.entry("pubackwait", Option.PUB_ACK_WAIT));
+            Map.entry("timeout", Option.TIMEOUT), Map.entry("pubackwait", Option.PUB_ACK_WAIT),
+            Map.entry("nc", Option.NATS_CONNECTIONS));
 
     private Mode mode;
     private String server = CommandLine.DEFAULT_SERVER;
@@ -95,6 +100,7 @@ public final class ScaleOptions {
     private int messageSize = DEFAULT_MESSAGE_SIZE;
     private int maxPubAcksInFlight = DEFAULT_MAX_PUB_ACKS_IN_FLIGHT;
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+    private int sharedNatsConnections;
     private String monitor;
     private long sinceMillis = -1;
     private Duration timeout = DEFAULT_TIMEOUT;
@@ -140,6 +146,7 @@ public final class ScaleOptions {
             case MESSAGE_SIZE -> messageSize = positive(name, value);
             case MAX_PUB_ACKS -> maxPubAcksInFlight = positive(name, value);
             case MAX_IN_FLIGHT -> maxInFlight = positive(name, value);
+            case NATS_CONNECTIONS -> sharedNatsConnections = positive(name, value);
             case MONITOR -> monitor = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
             case SINCE -> sinceMillis = positive(name, value, Long.MAX_VALUE);
             case TIMEOUT -> timeout = BenchOptions.parseTimeout(value);
@@ -224,6 +231,11 @@ public final class ScaleOptions {
 
     public int maxInFlight() {
         return maxInFlight;
+    }
+
+    /** NATS connections shared by the subscribing clients; 0: each client opens its own. */
+    public int sharedNatsConnections() {
+        return sharedNatsConnections;
     }
 
     /** {@code null} unless -monitor was given. */

@@ -46,7 +46,7 @@ class StanConfigTest {
         assertEquals(Duration.ofSeconds(10), settings.heartbeatTimeout());
         assertEquals(10, settings.heartbeatFailCount());
         assertFalse(settings.noCaching());
-        assertEquals(new MessageWindowLimits(4096, 64L * 1024 * 1024), settings.window());
+        assertEquals(new MessageWindowLimits(4096, 32L * 1024 * 1024), settings.window());
         assertEquals("", settings.ftGroup());
         assertFalse(settings.partitioning());
         assertFalse(settings.replaceDurable());

@@ -23,6 +23,7 @@ class ScaleOptionsTest {
         assertEquals(100, options.messagesPerChannel());
         assertEquals(1024, options.messageSize());
         assertNull(options.monitor());
+        assertEquals(0, options.sharedNatsConnections(), "each client on a NATS connection of its own");
     }
 
     @Test
@@ -37,7 +38,8 @@ class ScaleOptionsTest {
     @Test
     void optionsAreReadAsTheBenchReadsThem() throws UsageException {
         ScaleOptions options = ScaleOptions.parse("--monitor", "http://127.0.0.1:8222/", "load", "x",
-                "-timeout", "90s", "-np", "2", "-mif", "16", "-pubackwait", "10m");
+                "-timeout", "90s", "-np", "2", "-mif", "16", "-pubackwait", "10m", "-nc", "4");
+        assertEquals(4, options.sharedNatsConnections());
         assertEquals(Duration.ofMinutes(10), options.pubAckWait());
         assertEquals("http://127.0.0.1:8222", options.monitor());
         assertEquals(Duration.ofSeconds(90), options.timeout());
@@ -58,6 +60,7 @@ class ScaleOptionsTest {
         assertThrows(UsageException.class, () -> ScaleOptions.parse("restart", "x"));
         assertThrows(UsageException.class, () -> ScaleOptions.parse("load", "x", "-channels", "0"));
         assertThrows(UsageException.class, () -> ScaleOptions.parse("load", "x", "-durables", "many"));
+        assertThrows(UsageException.class, () -> ScaleOptions.parse("load", "x", "-nc", "0"));
         assertTrue(assertThrows(UsageException.class, () -> ScaleOptions.parse("load", "x", "-h")).helpRequested());
     }
 }
