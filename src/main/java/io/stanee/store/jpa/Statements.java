@@ -33,8 +33,12 @@ final class Statements {
     static final String DELETED_CHANNEL_IDS =
             "SELECT c.id FROM ChannelRow c WHERE c.deleted = TRUE ORDER BY c.id";
 
-    /** Recovery: a channel's first and last stored sequence (native SQL: one prepared statement for all channels). */
-    static final String MESSAGE_RANGE = "SELECT MIN(seq), MAX(seq) FROM Messages WHERE id = ?";
+    /**
+     * Recovery: every channel's first and last stored sequence, each from the primary key's index (native SQL: one
+     * query for all channels instead of a round trip each; deleted channels come too and are ignored).
+     */
+    static final String MESSAGE_RANGES = "SELECT c.id, (SELECT MIN(m.seq) FROM Messages m WHERE m.id = c.id), "
+            + "(SELECT MAX(m.seq) FROM Messages m WHERE m.id = c.id) FROM Channels c";
 
     /** Recovery: every channel's subscriptions, in one query. */
     static final String LIVE_SUBSCRIPTIONS =
