@@ -65,6 +65,24 @@ class MessageWindowsTest {
     }
 
     @Test
+    void aChannelWrittenAgainMovesBehindTheOthers() {
+        MessageWindows windows = new MessageWindows(4096, 3_000);
+        MessageWindow first = windows.open();
+        MessageWindow second = windows.open();
+        first.add(1, message(1000, 1));
+        second.add(1, message(1000, 1));
+        first.add(2, message(1000, 2)); // first is now the most recently written, second the least
+        assertNotNull(second.get(1), "reading does not count as writing");
+
+        MessageWindow third = windows.open();
+        third.add(1, message(1000, 1));
+        assertTrue(second.isEmpty(), "the least recently written channel gave its message");
+        assertNotNull(first.get(1), "the channel created first but written since kept its oldest");
+        assertNotNull(first.get(2));
+        assertNotNull(third.get(1));
+    }
+
+    @Test
     void aRolledBackPublishAReleasedChannelAndLimitsGiveTheirBytesBack() {
         MessageWindows windows = new MessageWindows(4096, 1_000_000);
         MessageWindow window = windows.open();
