@@ -301,8 +301,14 @@ final class NatsActivation implements Work {
             while (!released || !outgoing.isEmpty()) {
                 List<OutboundMessage> next = outgoing.poll(100, TimeUnit.MILLISECONDS);
                 if (next != null) {
-                    sendNow(next);
-                    unsent.decrementAndGet();
+                    try {
+                        sendNow(next);
+                    } catch (RuntimeException e) {
+                        // the thread must outlive any failure: while it is gone the worker blocks on a full queue
+                        LOG.log(Level.SEVERE, "the NATS sender failed on a list of replies, going on", e);
+                    } finally {
+                        unsent.decrementAndGet();
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -326,7 +332,9 @@ final class NatsActivation implements Work {
         if (outgoing.isEmpty()) {
             try {
                 connection.flushBuffer();
-            } catch (IOException e) {
+            } catch (IOException | IllegalStateException e) {
+                // jnats says "Connection is not active" while it reconnects; what was published waits in its
+                // reconnect buffer and goes out with the reconnection (this once ended the sender thread)
                 LOG.fine(() -> "flush while disconnected: " + e.getMessage());
             }
         }
