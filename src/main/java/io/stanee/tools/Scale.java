@@ -351,21 +351,19 @@ final class Scale {
         synchronized (connections) {
             open = new ArrayList<>(connections);
         }
-        if (open.isEmpty()) {
-            closeShared();
-            return;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(CONNECTING_THREADS);
-        open.forEach(connection -> pool.execute(() -> closeQuietly(connection)));
-        pool.shutdown();
-        try {
-            if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
-                err.println("Gave up waiting for connections to close");
+        if (!open.isEmpty()) {
+            ExecutorService pool = Executors.newFixedThreadPool(CONNECTING_THREADS);
+            open.forEach(connection -> pool.execute(() -> closeQuietly(connection)));
+            pool.shutdown();
+            try {
+                if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
+                    err.println("Gave up waiting for connections to close");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            pool.shutdownNow();
         }
-        pool.shutdownNow();
         closeShared();
     }
 

@@ -4,7 +4,6 @@ import io.nats.client.Connection;
 import io.nats.client.Nats;
 
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A few NATS connections that many streaming clients of the load generator share (java-nats-streaming's
@@ -16,31 +15,29 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 final class SharedNatsConnections implements AutoCloseable {
 
     private final String servers;
-    private final AtomicReferenceArray<Connection> connections;
+    private final Connection[] connections;
 
     SharedNatsConnections(String servers, int count) {
         this.servers = servers;
-        this.connections = new AtomicReferenceArray<>(count);
+        this.connections = new Connection[count];
     }
 
     /** The connection of client {@code client}, opened on first use. */
     synchronized Connection forClient(int client) throws IOException, InterruptedException {
-        int slot = client % connections.length();
-        Connection connection = connections.get(slot);
-        if (connection == null) {
-            connection = Nats.connect(new io.nats.client.Options.Builder().servers(servers.split(","))
+        int slot = client % connections.length;
+        if (connections[slot] == null) {
+            connections[slot] = Nats.connect(new io.nats.client.Options.Builder().servers(servers.split(","))
                     .connectionName("scale-shared-" + slot).build());
-            connections.set(slot, connection);
         }
-        return connection;
+        return connections[slot];
     }
 
     @Override
-    public void close() throws InterruptedException {
-        for (int i = 0; i < connections.length(); i++) {
-            Connection connection = connections.getAndSet(i, null);
-            if (connection != null) {
-                connection.close();
+    public synchronized void close() throws InterruptedException {
+        for (int i = 0; i < connections.length; i++) {
+            if (connections[i] != null) {
+                connections[i].close();
+                connections[i] = null;
             }
         }
     }
