@@ -33,8 +33,14 @@ class AotCacheScriptTest {
             case "$1" in
               start)
                 cp "$dir/configDropins/overrides/jvm.options" "$dir/started-with.options"
-                mkdir -p "$dir/logs"; touch "$dir/running"
-                echo "I stan-ee serves cluster ID test-cluster on [_STAN.discover.test-cluster]" > "$dir/logs/messages.log" ;;
+                mkdir -p "$dir/logs" "$dir/../.pid"; touch "$dir/running"
+                if [ -n "${STAND_IN_DIES:-}" ]; then
+                  # the JVM ends before stan-ee serves (a bad option, say): a PID whose process is gone
+                  true & wait $!; echo "$!" > "$dir/../.pid/$2.pid"; : > "$dir/logs/messages.log"
+                else
+                  echo "$PPID" > "$dir/../.pid/$2.pid"
+                  echo "I stan-ee serves cluster ID test-cluster on [_STAN.discover.test-cluster]" > "$dir/logs/messages.log"
+                fi ;;
               status) [ -e "$dir/running" ] ;;
               stop)
                 output=$(sed -n 's/^-XX:AOTCacheOutput=//p' "$dir/configDropins/overrides/jvm.options")
@@ -119,6 +125,16 @@ class AotCacheScriptTest {
     }
 
     @Test
+    void aTrainingStartThatEndsIsSeenAtOnceAndLeavesNoOption() throws Exception {
+        Files.writeString(overrides, "-Doperator.own=1\n");
+        Result result = aotCache("train", javaHome("25"), Map.of("STAND_IN_DIES", "1"));
+        assertEquals(1, result.exit());
+        // watched by its PID: not the 10 s ready timeout of these tests
+        assertTrue(result.output().contains("the training start ended before stan-ee served"), result.output());
+        assertEquals("-Doperator.own=1\n", Files.readString(overrides));
+    }
+
+    @Test
     void aRunningServerIsNotTouched() throws Exception {
         Files.createFile(server.resolve("running"));
         Result result = aotCache("train", javaHome("25"));
@@ -138,12 +154,20 @@ class AotCacheScriptTest {
     }
 
     private Result aotCache(String action, Path javaHome) throws IOException, InterruptedException {
+        return aotCache(action, javaHome, Map.of());
+    }
+
+    private Result aotCache(String action, Path javaHome, Map<String, String> extra)
+            throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder("bash", server.resolve("aot-cache").toString(), action)
                 .redirectErrorStream(true);
         Map<String, String> environment = builder.environment();
         environment.put("JAVA_HOME", javaHome.toString());
         environment.remove("WLP_OUTPUT_DIR");
+        environment.remove("PID_DIR");
+        environment.remove("PID_FILE");
         environment.put("AOT_READY_TIMEOUT", "10");
+        environment.putAll(extra);
         Path output = wlp.resolve("aot-cache.out");
         Process process = builder.redirectOutput(output.toFile()).start();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
