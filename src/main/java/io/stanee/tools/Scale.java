@@ -1,6 +1,5 @@
 package io.stanee.tools;
 
-import io.nats.streaming.Message;
 import io.nats.streaming.NatsStreaming;
 import io.nats.streaming.Options;
 import io.nats.streaming.StreamingConnection;
@@ -29,7 +28,8 @@ import java.util.regex.Pattern;
 /**
  * {@code scale}: the many-channels, many-durables scenario of the scale benchmark ({@code .ci/scale-benchmark}),
  * in phases a script runs around a server restart (see {@link ScaleOptions#USAGE}). It talks to the server only
- * through the official Java client, so it measures the Go server and stan-ee the same way.
+ * through the official Java client, so it measures the Go server and stan-ee the same way; with {@code -lean} the
+ * subscribing clients are {@link LeanStanClients} instead (same protocol, a fraction of the generator's CPU).
  *
  * <p>Every wait is bounded by {@code -timeout}; a phase that does not complete fails the run (exit 1) with
  * the reason on stderr, and still prints its PHASE line with what it counted.
@@ -52,6 +52,8 @@ final class Scale {
     private final List<StreamingConnection> connections = new ArrayList<>();
     /** Null: every subscribing client opens its own NATS connection. */
     private final SharedNatsConnections shared;
+    /** With -lean, opened by the first subscribing phase: every subscribing client on it. */
+    private LeanStanClients lean;
     private final long deadline;
     private volatile boolean failed;
 
@@ -61,7 +63,7 @@ final class Scale {
         this.err = err;
         this.payload = new byte[options.messageSize()];
         this.deadline = System.nanoTime() + options.timeout().toNanos();
-        this.shared = options.sharedNatsConnections() > 0
+        this.shared = options.sharedNatsConnections() > 0 && !options.lean()
                 ? new SharedNatsConnections(options.server(), options.sharedNatsConnections()) : null;
     }
 
@@ -201,6 +203,9 @@ final class Scale {
         for (int i = 0; i < options.durables(); i++) {
             durables.add(new Durable(i, done, resuming));
         }
+        if (options.lean() && !openLean()) {
+            return null;
+        }
         ExecutorService pool = Executors.newFixedThreadPool(CONNECTING_THREADS);
         try {
             List<Future<Boolean>> clients = new ArrayList<>();
@@ -220,8 +225,8 @@ final class Scale {
 
     private boolean openClient(int client, List<Durable> durables) throws InterruptedException {
         String clientId = options.clientIdPrefix() + "-sub-" + client;
-        StreamingConnection connection = connect(clientId, client);
-        if (connection == null) {
+        DurableSubscriber subscriber = lean != null ? leanClient(clientId) : officialClient(clientId, client);
+        if (subscriber == null) {
             return false;
         }
         for (Durable durable : durables) {
@@ -229,15 +234,65 @@ final class Scale {
                 continue;
             }
             try {
-                connection.subscribe(options.channelOf(durable.index), durable::onMessage,
-                        new SubscriptionOptions.Builder().durableName("dur-" + durable.index).deliverAllAvailable()
-                                .manualAcks().maxInFlight(options.maxInFlight()).build());
+                subscriber.subscribe(durable);
             } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
                 err.println(clientId + " can't subscribe dur-" + durable.index + ": " + Tools.reason(e));
                 return false;
             }
         }
         return true;
+    }
+
+    /** A connected subscribing client, official or lean: it opens the subscriptions of its durables. */
+    @FunctionalInterface
+    private interface DurableSubscriber {
+        void subscribe(Durable durable)
+                throws IOException, java.util.concurrent.TimeoutException, InterruptedException;
+    }
+
+    /** An official streaming connection (on a shared NATS connection with -nc); null (reported) if it fails. */
+    private DurableSubscriber officialClient(String clientId, int client) throws InterruptedException {
+        StreamingConnection connection = connect(clientId, client);
+        if (connection == null) {
+            return null;
+        }
+        return durable -> connection.subscribe(options.channelOf(durable.index),
+                message -> durable.onMessage(message.getSequence(), message::ack),
+                new SubscriptionOptions.Builder().durableName(durableName(durable)).deliverAllAvailable()
+                        .manualAcks().maxInFlight(options.maxInFlight()).build());
+    }
+
+    /** A -lean client: the same requests, answered on the one shared connection; null (reported) if it fails. */
+    private DurableSubscriber leanClient(String clientId) throws InterruptedException {
+        try {
+            LeanStanClients.Client connection = lean.connect(clientId);
+            return durable -> connection.subscribe(options.channelOf(durable.index), durableName(durable),
+                    options.maxInFlight(), durable::onMessage);
+        } catch (IOException | RuntimeException e) {
+            err.println("Client " + clientId + " can't connect: " + Tools.reason(e));
+            return null;
+        }
+    }
+
+    private static String durableName(Durable durable) {
+        return "dur-" + durable.index;
+    }
+
+    /** Opens the one NATS connection of the -lean subscribers, once; false (reported) if it fails. */
+    private boolean openLean() throws InterruptedException {
+        if (lean != null) {
+            return true;
+        }
+        try {
+            lean = new LeanStanClients(options.server(), options.cluster(), CONNECT_WAIT, problem -> {
+                err.println(problem);
+                failed = true;
+            });
+            return true;
+        } catch (IOException | RuntimeException e) {
+            err.println("The lean subscribers can't connect to NATS: " + Tools.reason(e));
+            return false;
+        }
     }
 
     /** Starts the publishers, each on the channels {@code i mod np}, {@code perChannel} rounds over them. */
@@ -347,13 +402,16 @@ final class Scale {
 
     /** Closes the connections in parallel; durables stay registered (closing is not unsubscribing). */
     private void closeAll() {
-        List<StreamingConnection> open;
+        List<Runnable> closes = new ArrayList<>();
         synchronized (connections) {
-            open = new ArrayList<>(connections);
+            connections.forEach(connection -> closes.add(() -> closeQuietly(connection)));
         }
-        if (!open.isEmpty()) {
+        if (lean != null) {
+            lean.clients().forEach(client -> closes.add(() -> closeLean(client)));
+        }
+        if (!closes.isEmpty()) {
             ExecutorService pool = Executors.newFixedThreadPool(CONNECTING_THREADS);
-            open.forEach(connection -> pool.execute(() -> closeQuietly(connection)));
+            closes.forEach(pool::execute);
             pool.shutdown();
             try {
                 if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
@@ -364,7 +422,31 @@ final class Scale {
             }
             pool.shutdownNow();
         }
+        closeLeanConnection();
         closeShared();
+    }
+
+    /** A lean client's CloseRequest; a failure is reported (stderr) but, as with the official clients, not counted. */
+    private void closeLean(LeanStanClients.Client client) {
+        try {
+            client.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            err.println("Client " + client.clientId() + " close failed: " + Tools.reason(e));
+        }
+    }
+
+    /** The lean subscribers' NATS connection, after their CloseRequests (or after giving up on them). */
+    private void closeLeanConnection() {
+        if (lean == null) {
+            return;
+        }
+        try {
+            lean.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The shared NATS connections go last: the streaming clients on them have closed (or given up). */
@@ -447,6 +529,12 @@ final class Scale {
         }
     }
 
+    /** How a delivered message is acknowledged, whichever client (official or lean) delivered it. */
+    @FunctionalInterface
+    interface Ack {
+        void send() throws IOException;
+    }
+
     /**
      * One durable subscription's tally. Loading, it expects sequences 1..n (a fresh channel) and counts each once;
      * resuming, it expects exactly n+1 and counts anything at or below n as an old message delivered again.
@@ -468,9 +556,11 @@ final class Scale {
             this.resuming = resuming;
         }
 
-        /** Runs on the client's one dispatcher thread for this connection; the tallies are read after the latch. */
-        synchronized void onMessage(Message message) {
-            long sequence = message.getSequence();
+        /**
+         * Runs on a dispatcher thread (the official client's for this connection, or the lean clients' one), with
+         * the message's sequence and the way to ack it; the tallies are read after the latch.
+         */
+        synchronized void onMessage(long sequence, Ack ack) {
             int n = options.messagesPerChannel();
             if (resuming) {
                 if (sequence <= n) {
@@ -492,7 +582,7 @@ final class Scale {
                 }
             }
             try {
-                message.ack();
+                ack.send();
             } catch (IOException e) {
                 err.println("Ack of dur-" + index + " #" + sequence + " failed: " + Tools.reason(e));
                 failed = true;

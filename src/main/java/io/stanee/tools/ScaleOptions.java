@@ -59,6 +59,9 @@ public final class ScaleOptions {
             "                               connection i mod n (default: each client its own, as the official",
             "                               clients do unless given one); lightens the load generator only: the",
             "                               server sees the same clients, subscriptions and messages",
+            "  -lean                        load, resume: the subscribing clients speak the STAN protocol themselves",
+            "                               on one NATS connection and one dispatcher thread (official clients:",
+            "                               3-4 threads each); the server sees the same; -nc does not apply",
             "  -monitor <url>               the server's monitoring base (e.g. http://127.0.0.1:8222); load then",
             "                               waits until channelsz shows no pending message, so that every ack",
             "                               is stored before the script restarts the server",
@@ -71,7 +74,7 @@ public final class ScaleOptions {
 
     private enum Option {
         SERVER, CLUSTER, CLIENT_ID, HELP, CHANNELS, PUBLISHERS, CLIENTS, DURABLES, MESSAGES, MESSAGE_SIZE,
-        MAX_PUB_ACKS, MAX_IN_FLIGHT, MONITOR, SINCE, TIMEOUT, PUB_ACK_WAIT, NATS_CONNECTIONS
+        MAX_PUB_ACKS, MAX_IN_FLIGHT, MONITOR, SINCE, TIMEOUT, PUB_ACK_WAIT, NATS_CONNECTIONS, LEAN
     }
 
     private static final Map<String, Option> OPTIONS = Map.ofEntries(
@@ -85,7 +88,7 @@ public final class ScaleOptions {
             Map.entry("mpa", Option.MAX_PUB_ACKS), Map.entry("mif", Option.MAX_IN_FLIGHT),
             Map.entry("monitor", Option.MONITOR), Map.entry("since", Option.SINCE),
             Map.entry("timeout", Option.TIMEOUT), Map.entry("pubackwait", Option.PUB_ACK_WAIT),
-            Map.entry("nc", Option.NATS_CONNECTIONS));
+            Map.entry("nc", Option.NATS_CONNECTIONS), Map.entry("lean", Option.LEAN));
 
     private Mode mode;
     private String server = CommandLine.DEFAULT_SERVER;
@@ -101,6 +104,7 @@ public final class ScaleOptions {
     private int maxPubAcksInFlight = DEFAULT_MAX_PUB_ACKS_IN_FLIGHT;
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
     private int sharedNatsConnections;
+    private boolean lean;
     private String monitor;
     private long sinceMillis = -1;
     private Duration timeout = DEFAULT_TIMEOUT;
@@ -112,8 +116,8 @@ public final class ScaleOptions {
     /** Parses the arguments that follow {@code scale}. */
     public static ScaleOptions parse(String... args) throws UsageException {
         ScaleOptions options = new ScaleOptions();
-        List<String> positionals = GoStyleArgs.scan(args, 0, OPTIONS::get, EnumSet.of(Option.HELP), "scale",
-                options::apply);
+        List<String> positionals = GoStyleArgs.scan(args, 0, OPTIONS::get, EnumSet.of(Option.HELP, Option.LEAN),
+                "scale", options::apply);
         if (positionals.size() != 2) {
             throw new UsageException("scale needs a phase (load, resume or ready) and <channel prefix>");
         }
@@ -147,6 +151,7 @@ public final class ScaleOptions {
             case MAX_PUB_ACKS -> maxPubAcksInFlight = positive(name, value);
             case MAX_IN_FLIGHT -> maxInFlight = positive(name, value);
             case NATS_CONNECTIONS -> sharedNatsConnections = positive(name, value);
+            case LEAN -> lean = true;
             case MONITOR -> monitor = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
             case SINCE -> sinceMillis = positive(name, value, Long.MAX_VALUE);
             case TIMEOUT -> timeout = BenchOptions.parseTimeout(value);
@@ -236,6 +241,14 @@ public final class ScaleOptions {
     /** NATS connections shared by the subscribing clients; 0: each client opens its own. */
     public int sharedNatsConnections() {
         return sharedNatsConnections;
+    }
+
+    /**
+     * Whether the subscribing clients are {@link LeanStanClients} (one NATS connection, one dispatcher thread)
+     * instead of official streaming connections; -nc then does not apply. The publishers are official either way.
+     */
+    public boolean lean() {
+        return lean;
     }
 
     /** {@code null} unless -monitor was given. */

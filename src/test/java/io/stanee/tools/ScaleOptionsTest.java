@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,6 +25,18 @@ class ScaleOptionsTest {
         assertEquals(1024, options.messageSize());
         assertNull(options.monitor());
         assertEquals(0, options.sharedNatsConnections(), "each client on a NATS connection of its own");
+        assertFalse(options.lean(), "the subscribers are official streaming connections");
+    }
+
+    @Test
+    void leanIsASwitchForTheSubscribingClients() throws UsageException {
+        assertTrue(ScaleOptions.parse("load", "-lean", "x").lean());
+        assertTrue(ScaleOptions.parse("resume", "x", "--lean", "-nc", "2").lean(),
+                "after the positionals, beside -nc");
+        assertEquals("x.0", ScaleOptions.parse("load", "-lean", "x").channel(0),
+                "-lean takes no value: 'x' stays the channel prefix");
+        assertThrows(UsageException.class, () -> ScaleOptions.parse("load", "-lean=true", "x"));
+        assertTrue(ScaleOptions.USAGE.contains("-lean"), ScaleOptions.USAGE);
     }
 
     @Test
