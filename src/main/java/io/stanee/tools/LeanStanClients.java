@@ -179,6 +179,7 @@ final class LeanStanClients implements AutoCloseable {
                     .setDurableName(durableName)
                     .setStartPosition(Protocol.StartPosition.First)
                     .build();
+            boolean subscribed = false;
             try {
                 Message reply = connection.request(subRequests, request.toByteArray(),
                         SubscriptionOptions.DEFAULT_SUBSCRIPTION_TIMEOUT);
@@ -190,10 +191,12 @@ final class LeanStanClients implements AutoCloseable {
                     throw new IOException(response.getError());
                 }
                 handler.ackInbox.complete(response.getAckInbox());
-            } catch (IOException | RuntimeException e) {
-                handler.ackInbox.complete(null);
-                dispatcher.unsubscribe(subscription);
-                throw e;
+                subscribed = true;
+            } finally {
+                if (!subscribed) { // whatever ended the request (an interrupt too): no message may wait for it
+                    handler.ackInbox.complete(null);
+                    dispatcher.unsubscribe(subscription);
+                }
             }
             synchronized (inboxes) {
                 inboxes.add(subscription);
