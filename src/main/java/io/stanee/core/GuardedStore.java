@@ -11,6 +11,7 @@ import io.stanee.store.StoreConnectionLost;
 import io.stanee.store.StoreFailures;
 import io.stanee.store.StoredMessage;
 import io.stanee.store.StoredMessageLimit;
+import io.stanee.store.StoredRange;
 
 import java.util.List;
 import java.util.concurrent.Future;
@@ -86,8 +87,8 @@ final class GuardedStore implements Store {
     }
 
     @Override
-    public Future<MessageTotals> messageTotals(int channelId, long first, long last) {
-        return store.messageTotals(channelId, first, last);
+    public Future<List<MessageTotals>> messageTotals(List<StoredRange> ranges) {
+        return store.messageTotals(ranges);
     }
 
     @Override

@@ -6,9 +6,9 @@ import io.stanee.store.MessagesUpTo;
 import io.stanee.store.StoreOp;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
@@ -23,11 +23,18 @@ final class LimitsEnforcer {
     private static final Logger LOG = Logger.getLogger(LimitsEnforcer.class.getName());
     private static final long CHECK_INTERVAL_NANOS = 1_000_000_000L;
     private static final int SIZE_PAGE = 1000;
+    /**
+     * Recovered channels one request to the store counts (it counts them one after another): their limits apply
+     * as each request's counts arrive, a request at a time.
+     */
+    private static final int COUNT_REQUEST = 1000;
 
     private final ServerState state;
     private final LongSupplier nanoClock;
-    /** Recovered channels the store is still counting, and what it counted so far (logged once all are in). */
-    private final List<Channel> beingCounted = new ArrayList<>();
+    /** Recovered channels not yet asked about, the ones the store is counting now, and what it counted so far. */
+    private final List<Channel> toCount = new ArrayList<>();
+    private List<Channel> beingCounted = List.of();
+    private Future<List<MessageTotals>> counting;
     private long countedMessages;
     private long countedBytes;
 
@@ -36,45 +43,62 @@ final class LimitsEnforcer {
         this.nanoClock = nanoClock;
     }
 
-    /** At recovery: the store counts the channel's stored range in the background; its limits wait till then. */
+    /** At recovery: the channel's stored range is counted in the background; its limits wait till then. */
     void countInBackground(Channel channel) {
-        channel.countingRecovered(RecoveredTotals.count(state.store, channel.id, channel.first(), channel.last()));
-        beingCounted.add(channel);
+        channel.countingRecovered(new RecoveredTotals(channel.first(), channel.last()));
+        toCount.add(channel);
+    }
+
+    /** After recovery: asks the store to count the first channels (one request at a time, see the store). */
+    void startCounting() {
+        if (counting != null || toCount.isEmpty()) {
+            return;
+        }
+        List<Channel> next = toCount.subList(0, Math.min(COUNT_REQUEST, toCount.size()));
+        beingCounted = new ArrayList<>(next);
+        next.clear();
+        counting = state.store.messageTotals(beingCounted.stream()
+                .map(channel -> channel.recoveredTotals().of(channel))
+                .toList());
     }
 
     /**
-     * On the timer: a channel whose recovered messages the store has counted gets their totals, and its limits
-     * apply from then on. One recovered with more than today's limits allow (they were lowered since) is
-     * trimmed now, as the Go SQL store does at recovery.
+     * On the timer: the channels whose recovered messages the store has counted get their totals, and their limits
+     * apply from then on. One recovered with more than today's limits allow (they were lowered since) is trimmed
+     * now, as the Go SQL store does at recovery. A count that failed is asked for again.
      */
     void addRecoveredTotals(Batch batch) {
-        for (Iterator<Channel> it = beingCounted.iterator(); it.hasNext(); ) {
-            Channel channel = it.next();
-            RecoveredTotals recovered = channel.recoveredTotals();
-            if (!recovered.counting().isDone()) {
-                continue;
-            }
-            MessageTotals totals;
-            try {
-                totals = recovered.counting().get();
-            } catch (ExecutionException e) {
-                LOG.warning("could not count the messages of channel " + ServerState.quote(channel.name)
-                        + ", counting again: " + e.getCause());
-                channel.countingRecovered(recovered.again(state.store, channel.id));
-                continue;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            it.remove();
-            channel.addRecoveredTotals(totals);
-            countedMessages += totals.count();
-            countedBytes += totals.bytes();
+        if (counting == null || !counting.isDone()) {
+            return;
+        }
+        List<MessageTotals> totals;
+        try {
+            totals = counting.get();
+        } catch (ExecutionException e) {
+            LOG.warning("could not count the messages of " + beingCounted.size()
+                    + " recovered channel(s), counting again: " + e.getCause());
+            toCount.addAll(0, beingCounted);
+            counting = null;
+            startCounting();
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        counting = null;
+        for (int i = 0; i < beingCounted.size(); i++) {
+            Channel channel = beingCounted.get(i);
+            channel.addRecoveredTotals(totals.get(i));
+            countedMessages += totals.get(i).count();
+            countedBytes += totals.get(i).bytes();
             enforceSize(channel, batch);
-            if (beingCounted.isEmpty()) {
-                LOG.info(String.format("counted the messages of the recovered channels: %d messages, %d bytes",
-                        countedMessages, countedBytes));
-            }
+        }
+        beingCounted = List.of();
+        if (toCount.isEmpty()) {
+            LOG.info(String.format("counted the messages of the recovered channels: %d messages, %d bytes",
+                    countedMessages, countedBytes));
+        } else {
+            startCounting();
         }
     }
 

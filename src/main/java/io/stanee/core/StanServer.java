@@ -202,6 +202,7 @@ public final class StanServer {
             state.addChannel(channel);
             stored.subscriptions().forEach(sub -> subscriptionRecovery.restore(channel, sub));
         }
+        limits.startCounting();
     }
 
     /** The server's subjects, plus the ack inboxes of recovered subscriptions outside the server's prefix. */

@@ -38,11 +38,13 @@ public interface Store {
     List<MessageSize> messageSizes(int channelId, long fromSeq, int max);
 
     /**
-     * Count and size of a channel's stored messages from {@code first} to {@code last}, read in the background:
-     * it is the one read of a restart that grows with a channel's size, so the server starts without waiting
-     * for it.
+     * Count and size of the stored messages of each range, in the order of the ranges, read in the background and
+     * one range after another: it is the one read of a restart that grows with the channels' sizes, so the
+     * server starts without waiting for it; and it takes one container thread, not one per channel, so that the
+     * counts of a thousand recovered channels do not hold up the HTTP requests (/health, /metrics) that Liberty
+     * serves from the same threads.
      */
-    Future<MessageTotals> messageTotals(int channelId, long first, long last);
+    Future<List<MessageTotals>> messageTotals(List<StoredRange> ranges);
 
     /** Whether the channel's row is stored (a batch that failed on this side may have been committed). */
     boolean channelStored(int channelId);

@@ -10,10 +10,13 @@ import io.stanee.store.Store;
 import io.stanee.store.StoreBatch;
 import io.stanee.store.StoreException;
 import io.stanee.store.StoredMessage;
+import io.stanee.store.StoredRange;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -38,9 +41,23 @@ final class FailingStore implements Store {
     private int probes;
     private int applies;
     private int reads;
+    private int failingCounts;
+    private final List<List<StoredRange>> countRequests = new ArrayList<>();
 
     FailingStore(Store store) {
         this.store = store;
+    }
+
+    /** The next {@code n} requests to count recovered messages fail, as the background read reports it. */
+    FailingStore failCounts(String error, int n) {
+        this.error = error;
+        this.failingCounts = n;
+        return this;
+    }
+
+    /** Every request to count recovered messages so far, with its ranges. */
+    List<List<StoredRange>> countRequests() {
+        return countRequests;
     }
 
     /** The given applies from now fail, writing nothing (1 = the next one). */
@@ -173,8 +190,13 @@ final class FailingStore implements Store {
     }
 
     @Override
-    public Future<MessageTotals> messageTotals(int channelId, long first, long last) {
-        return store.messageTotals(channelId, first, last);
+    public Future<List<MessageTotals>> messageTotals(List<StoredRange> ranges) {
+        countRequests.add(List.copyOf(ranges));
+        if (failingCounts > 0) {
+            failingCounts--;
+            return CompletableFuture.failedFuture(failure.apply(error));
+        }
+        return store.messageTotals(ranges);
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.stanee.store.Store;
 import io.stanee.store.StoreBatch;
 import io.stanee.store.StoreException;
 import io.stanee.store.StoredMessage;
+import io.stanee.store.StoredRange;
 
 import java.util.List;
 import java.util.concurrent.Future;
@@ -77,7 +78,7 @@ final class LockTable implements Store {
     }
 
     @Override
-    public Future<MessageTotals> messageTotals(int channelId, long first, long last) {
+    public Future<List<MessageTotals>> messageTotals(List<StoredRange> ranges) {
         throw new UnsupportedOperationException("only the lock");
     }
 

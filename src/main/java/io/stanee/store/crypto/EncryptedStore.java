@@ -14,6 +14,7 @@ import io.stanee.store.StoreBatch;
 import io.stanee.store.StoreOp;
 import io.stanee.store.StoredMessageLimit;
 import io.stanee.store.StoredMessage;
+import io.stanee.store.StoredRange;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -170,8 +171,8 @@ public final class EncryptedStore implements Store {
     }
 
     @Override
-    public Future<MessageTotals> messageTotals(int channelId, long first, long last) {
-        return store.messageTotals(channelId, first, last);
+    public Future<List<MessageTotals>> messageTotals(List<StoredRange> ranges) {
+        return store.messageTotals(ranges);
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.stanee.store.StoreFailures;
 import io.stanee.store.StoreOp;
 import io.stanee.store.StoredMessageLimit;
 import io.stanee.store.StoredMessage;
+import io.stanee.store.StoredRange;
 import jakarta.annotation.Resource;
 import jakarta.ejb.Asynchronous;
 import jakarta.ejb.Local;
@@ -207,18 +208,26 @@ public class JpaStore implements Store {
         return seq == null ? 0 : seq;
     }
 
-    /** On a container thread of its own, so that the caller goes on while the database scans the rows. */
+    /**
+     * On a container thread of its own, so that the caller goes on while the database scans the rows; a range
+     * after another, each read on its own (no transaction around them all: thousands of channels may take longer
+     * than the transaction timeout, and a read holds a pooled connection only while it runs).
+     */
     @Override
     @Asynchronous
-    @TransactionAttribute(TransactionAttributeType.REQUIRED)
-    public Future<MessageTotals> messageTotals(int channelId, long first, long last) {
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public Future<List<MessageTotals>> messageTotals(List<StoredRange> ranges) {
+        List<MessageTotals> totals = new ArrayList<>(ranges.size());
         try {
-            Object[] row = em.createQuery(Statements.MESSAGE_TOTALS, Object[].class)
-                    .setParameter("c", channelId)
-                    .setParameter("first", first)
-                    .setParameter("last", last)
-                    .getSingleResult();
-            return CompletableFuture.completedFuture(new MessageTotals(number(row[0]), number(row[1])));
+            for (StoredRange range : ranges) {
+                Object[] row = em.createQuery(Statements.MESSAGE_TOTALS, Object[].class)
+                        .setParameter("c", range.channelId())
+                        .setParameter("first", range.first())
+                        .setParameter("last", range.last())
+                        .getSingleResult();
+                totals.add(new MessageTotals(number(row[0]), number(row[1])));
+            }
+            return CompletableFuture.completedFuture(totals);
         } catch (PersistenceException e) {
             throw new StoreException("sql: error counting messages: " + e.getMessage(), e);
         }

@@ -14,6 +14,7 @@ import io.stanee.store.StoreLockLostException;
 import io.stanee.store.StoreOp;
 import io.stanee.store.StoredMessageLimit;
 import io.stanee.store.StoredMessage;
+import io.stanee.store.StoredRange;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -316,16 +317,21 @@ public final class MemoryStore implements Store {
     }
 
     @Override
-    public synchronized Future<MessageTotals> messageTotals(int channelId, long first, long last) {
-        long count = 0;
-        long bytes = 0;
-        if (first <= last) {
-            for (StoredMessage m : messagesOf(channelId).subMap(first, true, last, true).values()) {
-                count++;
-                bytes += m.data().length;
+    public synchronized Future<List<MessageTotals>> messageTotals(List<StoredRange> ranges) {
+        List<MessageTotals> totals = new ArrayList<>(ranges.size());
+        for (StoredRange range : ranges) {
+            long count = 0;
+            long bytes = 0;
+            if (range.first() <= range.last()) {
+                for (StoredMessage m : messagesOf(range.channelId()).subMap(range.first(), true, range.last(), true)
+                        .values()) {
+                    count++;
+                    bytes += m.data().length;
+                }
             }
+            totals.add(new MessageTotals(count, bytes));
         }
-        return CompletableFuture.completedFuture(new MessageTotals(count, bytes));
+        return CompletableFuture.completedFuture(totals);
     }
 
     @Override

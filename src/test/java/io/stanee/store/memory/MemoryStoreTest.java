@@ -12,6 +12,7 @@ import io.stanee.store.StoreException;
 import io.stanee.store.StoreLockLostException;
 import io.stanee.store.StoreOp;
 import io.stanee.store.StoredMessage;
+import io.stanee.store.StoredRange;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -72,9 +73,9 @@ class MemoryStoreTest {
         assertEquals("orders", channel.name());
         assertEquals(1, channel.first());
         assertEquals(1000, channel.last());
-        assertEquals(new MessageTotals(1000, bytes), store.messageTotals(1, 1, 1000).get());
         long rangeBytes = LongStream.rangeClosed(101, 150).map(seq -> msg("orders", seq).length).sum();
-        assertEquals(new MessageTotals(50, rangeBytes), store.messageTotals(1, 101, 150).get());
+        assertEquals(List.of(new MessageTotals(1000, bytes), new MessageTotals(50, rangeBytes)),
+                store.messageTotals(List.of(new StoredRange(1, 1, 1000), new StoredRange(1, 101, 150))).get());
     }
 
     @Test
