@@ -2,6 +2,7 @@ package io.stanee.core;
 
 import io.stanee.store.MessageSize;
 import io.stanee.store.MessageTotals;
+import io.stanee.store.StoredRange;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,14 +35,16 @@ final class Channel {
     private long lastAgeCheck;
     private long first;
     private long last;
-    /** Count and size of the stored messages (after a restart, see {@link #recoveredTotals}). */
+    /** Count and size of the stored messages (after a restart, see {@link #beingCounted}). */
     private long count;
     private long bytes;
     /**
-     * After a restart the store counts the recovered messages in the background: until they are added in (and
-     * this is null), count and bytes hold only what was published since, and the limits of the channel wait.
+     * After a restart the store counts the recovered messages (this range, as the restart found it) in the
+     * background: until they are added in (and this is null), count and bytes hold only what was published since,
+     * and the limits of the channel wait. Nothing trims the channel meanwhile, so the range holds the same rows
+     * when the count arrives.
      */
-    private RecoveredTotals recoveredTotals;
+    private StoredRange beingCounted;
     private long lastTimestamp;
     /**
      * A batch that published here failed: the store may still have committed some of it (a commit that timed
@@ -175,22 +178,24 @@ final class Channel {
 
     /** Whether count and bytes hold every stored message, so that the limits can be applied. */
     boolean totalsKnown() {
-        return recoveredTotals == null;
+        return beingCounted == null;
     }
 
-    RecoveredTotals recoveredTotals() {
-        return recoveredTotals;
+    /** At recovery: the stored messages are to be counted; the limits wait till then. */
+    void countRecovered() {
+        beingCounted = new StoredRange(id, first, last);
     }
 
-    void countingRecovered(RecoveredTotals counting) {
-        recoveredTotals = counting;
+    /** The range whose count the limits wait for, or null once it is added in. */
+    StoredRange beingCounted() {
+        return beingCounted;
     }
 
     /** The store counted the recovered messages: from now on count and bytes are whole. */
     void addRecoveredTotals(MessageTotals totals) {
         count += totals.count();
         bytes += totals.bytes();
-        recoveredTotals = null;
+        beingCounted = null;
     }
 
     /** True the first time only: the "Reached limits" warning is logged once per channel. */

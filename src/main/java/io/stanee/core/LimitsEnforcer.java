@@ -45,7 +45,7 @@ final class LimitsEnforcer {
 
     /** At recovery: the channel's stored range is counted in the background; its limits wait till then. */
     void countInBackground(Channel channel) {
-        channel.countingRecovered(new RecoveredTotals(channel.first(), channel.last()));
+        channel.countRecovered();
         toCount.add(channel);
     }
 
@@ -57,9 +57,7 @@ final class LimitsEnforcer {
         List<Channel> next = toCount.subList(0, Math.min(COUNT_REQUEST, toCount.size()));
         beingCounted = new ArrayList<>(next);
         next.clear();
-        counting = state.store.messageTotals(beingCounted.stream()
-                .map(channel -> channel.recoveredTotals().of(channel))
-                .toList());
+        counting = state.store.messageTotals(beingCounted.stream().map(Channel::beingCounted).toList());
     }
 
     /**
