@@ -33,7 +33,7 @@ final class LimitsEnforcer {
     private final LongSupplier nanoClock;
     /** Recovered channels not yet asked about, the ones the store is counting now, and what it counted so far. */
     private final List<Channel> toCount = new ArrayList<>();
-    private List<Channel> beingCounted = List.of();
+    private List<Channel> inRequest = List.of();
     private Future<List<MessageTotals>> counting;
     private long countedMessages;
     private long countedBytes;
@@ -55,9 +55,9 @@ final class LimitsEnforcer {
             return;
         }
         List<Channel> next = toCount.subList(0, Math.min(COUNT_REQUEST, toCount.size()));
-        beingCounted = new ArrayList<>(next);
+        inRequest = new ArrayList<>(next);
         next.clear();
-        counting = state.store.messageTotals(beingCounted.stream().map(Channel::beingCounted).toList());
+        counting = state.store.messageTotals(inRequest.stream().map(Channel::beingCounted).toList());
     }
 
     /**
@@ -73,9 +73,9 @@ final class LimitsEnforcer {
         try {
             totals = counting.get();
         } catch (ExecutionException e) {
-            LOG.warning("could not count the messages of " + beingCounted.size()
+            LOG.warning("could not count the messages of " + inRequest.size()
                     + " recovered channel(s), counting again: " + e.getCause());
-            toCount.addAll(0, beingCounted);
+            toCount.addAll(0, inRequest);
             counting = null;
             startCounting();
             return;
@@ -84,14 +84,14 @@ final class LimitsEnforcer {
             return;
         }
         counting = null;
-        for (int i = 0; i < beingCounted.size(); i++) {
-            Channel channel = beingCounted.get(i);
+        for (int i = 0; i < inRequest.size(); i++) {
+            Channel channel = inRequest.get(i);
             channel.addRecoveredTotals(totals.get(i));
             countedMessages += totals.get(i).count();
             countedBytes += totals.get(i).bytes();
             enforceSize(channel, batch);
         }
-        beingCounted = List.of();
+        inRequest = List.of();
         if (toCount.isEmpty()) {
             LOG.info(String.format("counted the messages of the recovered channels: %d messages, %d bytes",
                     countedMessages, countedBytes));
