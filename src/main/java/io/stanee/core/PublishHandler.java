@@ -47,19 +47,20 @@ final class PublishHandler {
             batch.reply(pubAck(message, pub.getGuid(), ProtocolErrors.INVALID_PUBLISH_REQUEST));
             return;
         }
-        String refused = refusal(pub);
+        long now = nanoClock.getAsLong(); // one reading for the whole publish: Instant.now() is a clock call
+        String refused = refusal(pub, now);
         if (refused != null) {
             batch.reply(pubAck(message, pub.getGuid(), refused));
             return;
         }
         Channel channel;
         try {
-            channel = state.channel(pub.getSubject(), nanoClock.getAsLong(), batch);
+            channel = state.channel(pub.getSubject(), now, batch);
         } catch (RequestRejected e) {
             batch.reply(pubAck(message, pub.getGuid(), e.getMessage()));
             return;
         }
-        store(channel, pub, batch);
+        store(channel, pub, now, batch);
         batch.reply(pubAck(message, pub.getGuid(), ""));
         batch.acknowledgesPublish(message.receivedNanos());
     }
@@ -68,7 +69,7 @@ final class PublishHandler {
      * stan-ee's own checks, before anything is stored (a new channel included): a channel name the schema cannot
      * hold, a message the store's column cannot hold or whose delivery would not fit NATS' max_payload.
      */
-    private String refusal(PubMsg pub) {
+    private String refusal(PubMsg pub, long now) {
         String tooLong = state.requests.nameTooLong("channel name", pub.getSubject());
         if (tooLong != null) {
             return tooLong;
@@ -77,18 +78,17 @@ final class PublishHandler {
         if (existing != null && existing.lastUncertain()) {
             catchUpWithStore(existing); // the exact next sequence: its size is part of the message's
         }
-        long now = nanoClock.getAsLong();
         return existing == null
                 ? state.requests.messageTooLarge(pub, 1, now)
                 : state.requests.messageTooLarge(pub, existing.last() + 1, existing.timestampFor(now));
     }
 
-    private void store(Channel channel, PubMsg pub, Batch batch) {
+    private void store(Channel channel, PubMsg pub, long now, Batch batch) {
         if (channel.lastUncertain()) {
             catchUpWithStore(channel);
         }
         long sequence = channel.last() + 1;
-        long timestamp = channel.timestampFor(nanoClock.getAsLong());
+        long timestamp = channel.timestampFor(now);
         byte[] data = MsgProto.newBuilder()
                 .setSequence(sequence)
                 .setSubject(pub.getSubject())
@@ -97,7 +97,7 @@ final class PublishHandler {
                 .setTimestamp(timestamp)
                 .build()
                 .toByteArray();
-        channel.append(sequence, timestamp, data, nanoClock.getAsLong(), batch);
+        channel.append(sequence, timestamp, data, now, batch);
         batch.published(channel);
         batch.store(new StoreOp.AddMessage(channel.id, sequence, timestamp, data));
         channel.subscriptions().forEach(batch::mayDeliver);
