@@ -86,9 +86,10 @@ final class LimitsEnforcer {
         counting = null;
         for (int i = 0; i < inRequest.size(); i++) {
             Channel channel = inRequest.get(i);
-            channel.addRecoveredTotals(totals.get(i));
-            countedMessages += totals.get(i).count();
-            countedBytes += totals.get(i).bytes();
+            MessageTotals counted = totals.get(i);
+            channel.addRecoveredTotals(counted);
+            countedMessages += counted.count();
+            countedBytes += counted.bytes();
             enforceSize(channel, batch);
         }
         inRequest = List.of();

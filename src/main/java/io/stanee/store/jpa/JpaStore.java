@@ -23,6 +23,7 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.PersistenceException;
+import jakarta.persistence.TypedQuery;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -219,9 +220,9 @@ public class JpaStore implements Store {
     public Future<List<MessageTotals>> messageTotals(List<StoredRange> ranges) {
         List<MessageTotals> totals = new ArrayList<>(ranges.size());
         try {
+            TypedQuery<Object[]> count = em.createQuery(Statements.MESSAGE_TOTALS, Object[].class);
             for (StoredRange range : ranges) {
-                Object[] row = em.createQuery(Statements.MESSAGE_TOTALS, Object[].class)
-                        .setParameter("c", range.channelId())
+                Object[] row = count.setParameter("c", range.channelId())
                         .setParameter("first", range.first())
                         .setParameter("last", range.last())
                         .getSingleResult();
